@@ -1,0 +1,239 @@
+"""Test harness for every app: role users, browser with axe, query counts, a real worker."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from participants.models import Role
+from participants.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+# Playwright keeps an event loop running; Django must allow sync calls beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+# --- Organisations and the users of each role -------------------------------------
+
+
+@pytest.fixture
+def org(db):
+    return OrganisationFactory(name="Örebro kommun", slug="orebro")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganisationFactory(name="Region Västmanland", slug="vastmanland")
+
+
+@pytest.fixture
+def make_member(db):
+    def make(role, organisation, **user_kwargs):
+        user = UserFactory(**user_kwargs)
+        MembershipFactory(user=user, organisation=organisation, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def hr_user(make_member, org):
+    return make_member(Role.HR, org, email="hr@orebro.test")
+
+
+@pytest.fixture
+def steering_user(make_member, org):
+    return make_member(Role.STEERING, org, email="styrgrupp@orebro.test")
+
+
+@pytest.fixture
+def process_leader_user(make_member, org):
+    return make_member(Role.PROCESS_LEADER, org, email="processledare@konsult.test")
+
+
+@pytest.fixture
+def outsider(make_member, other_org):
+    """The HR coordinator of another organisation: must never see ours."""
+    return make_member(Role.HR, other_org, email="hr@vastmanland.test")
+
+
+# --- Query counts ------------------------------------------------------------------
+
+
+class QueryCounter:
+    """Counts the queries of one request, to compare the same page at two data sizes."""
+
+    def count(self, client, url) -> tuple[int, object]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        return len(ctx.captured_queries), response
+
+    def assert_flat(self, client, url, *, grow, min_queries=1):
+        """GET url, call grow() to add data, GET again: the query count must not change."""
+        small, _ = self.count(client, url)
+        grow()
+        large, response = self.count(client, url)
+        assert small >= min_queries
+        assert large == small, f"{url}: {small} queries before growing the data, {large} after"
+        return response
+
+
+@pytest.fixture
+def queries():
+    return QueryCounter()
+
+
+# --- Browser and axe -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "sv-SE"}
+
+
+class AxeChecker:
+    """Runs axe-core (WCAG 2.1 A/AA) on a page and fails on any violation."""
+
+    def __init__(self):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.pages_checked: list[str] = []
+
+    def __call__(self, page, *, context: str = ""):
+        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        self.pages_checked.append(page.url)
+        assert results.violations_count == 0, (
+            f"axe found {results.violations_count} violation(s) on {page.url} {context}:\n"
+            f"{results.generate_report()}"
+        )
+        return results
+
+
+@pytest.fixture
+def axe():
+    return AxeChecker()
+
+
+@pytest.fixture
+def login_as(live_server, client):
+    """Log a user in the browser by handing it a real session cookie."""
+
+    def login(page, user):
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return login
+
+
+# --- A real Celery worker --------------------------------------------------------------
+
+
+def _test_database_url() -> str:
+    """DATABASE_URL pointed at the test database pytest-django created."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+class WorkerProcess:
+    """A `celery worker` subprocess consuming from the real Redis, on the test database."""
+
+    def __init__(self, logfile: Path):
+        self.logfile = logfile
+        self.process: subprocess.Popen | None = None
+
+    def start(self):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "svc.settings.test",
+            "DATABASE_URL": _test_database_url(),
+            "CONN_MAX_AGE": "0",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "svc", "worker",
+                "--loglevel", "INFO", "--concurrency", "1", "--pool", "prefork",
+                "--without-gossip", "--without-mingle", "--hostname", "test-worker@%h",
+                "--logfile", str(self.logfile),
+            ],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        from svc.celery import app
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery worker exited:\n{self.logfile.read_text()}")
+            if app.control.ping(timeout=0.5):
+                return self
+        raise RuntimeError(f"celery worker did not answer ping:\n{self.logfile.read_text()}")
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            self.process.wait(timeout=30)
+
+    def stop(self):
+        self.kill(signal.SIGTERM)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Starts a real worker once per test session. Needs REDIS_URL (make test sets it)."""
+    if not settings.REDIS_URL:
+        pytest.fail("The worker tests need REDIS_URL and PostgreSQL: run them with `make test`.")
+    if connection.vendor != "postgresql":
+        pytest.fail("The worker tests need PostgreSQL (DATABASE_URL): run them with `make test`.")
+    worker = WorkerProcess(tmp_path_factory.mktemp("worker") / "worker.log")
+    with django_db_blocker.unblock():
+        worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def real_queue(celery_worker):
+    """Publish tasks to Redis for the real worker instead of running them in-process."""
+    from svc.celery import app
+
+    app.conf.task_always_eager = False
+    yield celery_worker
+    app.conf.task_always_eager = True

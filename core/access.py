@@ -1,0 +1,38 @@
+"""One access rule for every organisation page.
+
+A view declares ``allowed_roles``. The order of checks is fixed:
+anonymous → login redirect; not a member of the organisation in the URL →
+404 (nothing about it leaks); member without an allowed role → 403.
+Objects are then looked up through selectors scoped to ``self.organisation``.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from participants.models import Organisation, Role
+from participants.selectors import organisation_for_user_or_404, roles_in
+
+
+class OrganisationRoleMixin(LoginRequiredMixin):
+    allowed_roles: frozenset[Role] = frozenset()
+    organisation: Organisation
+    roles: set[Role]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.allowed_roles:
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare allowed_roles.")
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organisation = organisation_for_user_or_404(user=request.user, slug=kwargs["org"])
+        self.roles = roles_in(user=request.user, organisation=self.organisation)
+        request.organisation = self.organisation
+        request.roles = self.roles
+        if not self.roles & set(self.allowed_roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organisation"] = self.organisation
+        context["roles"] = self.roles
+        return context

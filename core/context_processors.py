@@ -1,0 +1,32 @@
+"""Template context shared by every page: the CSP nonce for django-htmx and the navigation."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Role
+
+
+def csp_nonce(request):
+    # django-htmx's {% htmx_script %} reads `csp_nonce`; django-csp provides `CSP_NONCE`.
+    return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+def _items(org, roles):
+    """Navigation entries for the roles a user holds in one organisation."""
+    slug = org.slug
+    items = []
+    if Role.HR in roles:
+        items.append((reverse("core:hr_start", kwargs={"org": slug}), _("Program administration")))
+    if Role.STEERING in roles or Role.HR in roles:
+        items.append((reverse("core:steering_start", kwargs={"org": slug}), _("Steering group")))
+    if Role.PROCESS_LEADER in roles:
+        items.append((reverse("core:process_leader_start", kwargs={"org": slug}), _("My groups")))
+    return items
+
+
+def navigation(request):
+    org = getattr(request, "organisation", None)
+    roles = getattr(request, "roles", None)
+    if org is None or roles is None:
+        return {"nav_items": []}
+    return {"nav_items": _items(org, roles), "current_organisation": org}

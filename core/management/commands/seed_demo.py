@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from core.demo import DEMO_PASSWORD, demo_logins, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo program (Örebro kommun, SVC 2015–2017). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError("seed_demo only runs with DEMO_MODE=true (never in production).")
+        figures = seed_demo()
+        for key, value in figures.items():
+            self.stdout.write(f"{key}: {value}")
+        if not options["quiet_logins"]:
+            self.stdout.write("")
+            self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+            for email, role in demo_logins():
+                self.stdout.write(f"  {email:<34} {role}")

@@ -1,0 +1,92 @@
+"""Start pages per role, the organisation chooser and the error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from participants.models import Role
+from participants.selectors import (
+    organisation_for_user_or_404,
+    organisations_for,
+    roles_in,
+)
+
+from .access import OrganisationRoleMixin
+
+# Where each role starts, in order of precedence when a user holds several.
+START_PAGES = [
+    (Role.HR, "core:hr_start"),
+    (Role.STEERING, "core:steering_start"),
+    (Role.PROCESS_LEADER, "core:process_leader_start"),
+]
+
+
+def start_url_for(*, user, organisation) -> str | None:
+    roles = roles_in(user=user, organisation=organisation)
+    for role, url_name in START_PAGES:
+        if role in roles:
+            return reverse(url_name, kwargs={"org": organisation.slug})
+    return None
+
+
+@login_required
+def home(request):
+    """Send the user to their start page, or let them pick an organisation."""
+    organisations = list(organisations_for(user=request.user))
+    if len(organisations) == 1:
+        url = start_url_for(user=request.user, organisation=organisations[0])
+        if url:
+            return redirect(url)
+    return render(request, "core/home.html", {"organisations": organisations})
+
+
+@login_required
+def organisation_home(request, org):
+    organisation = organisation_for_user_or_404(user=request.user, slug=org)
+    url = start_url_for(user=request.user, organisation=organisation)
+    if url is None:
+        return render(request, "core/home.html", {"organisations": [organisation]})
+    return redirect(url)
+
+
+class HRStartView(OrganisationRoleMixin, TemplateView):
+    allowed_roles = frozenset({Role.HR})
+    template_name = "core/start_hr.html"
+
+
+class SteeringStartView(OrganisationRoleMixin, TemplateView):
+    allowed_roles = frozenset({Role.STEERING, Role.HR})
+    template_name = "core/start_steering.html"
+
+
+class ProcessLeaderStartView(OrganisationRoleMixin, TemplateView):
+    allowed_roles = frozenset({Role.PROCESS_LEADER})
+    template_name = "core/start_process_leader.html"
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
+
+
+def health(request):
+    """Liveness for the load balancer: no database, no session."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def health_db(request):
+    """Readiness: one query against the database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok db", content_type="text/plain")

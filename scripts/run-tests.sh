@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The gates of `make test`, run inside scripts/with-services.sh.
+set -euo pipefail
+BIN=.venv/bin
+export DJANGO_SETTINGS_MODULE=svc.settings.test
+
+echo "== ruff (lint and format)"
+$BIN/ruff check .
+$BIN/ruff format --check .
+
+echo "== migrations are complete"
+$BIN/python manage.py makemigrations --check --dry-run
+
+echo "== check --deploy with production settings"
+DJANGO_SETTINGS_MODULE=svc.settings.production \
+  SECRET_KEY="check-deploy-$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+  ALLOWED_HOSTS=svc.example.se \
+  $BIN/python manage.py check --deploy --fail-level WARNING
+
+echo "== pytest (PostgreSQL, Redis, a real Celery worker, Chromium with axe)"
+set +e
+$BIN/python -m pytest "$@"
+rc=$?
+set -e
+exit $rc

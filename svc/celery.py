@@ -1,0 +1,15 @@
+"""The Celery application. Redis is the broker; without REDIS_URL tasks run eagerly.
+
+Task state that users see is stored in PostgreSQL (see ``core.outbox``), never
+in a result backend.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "svc.settings.base")
+
+app = Celery("svc")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,19 @@
+"""Test settings: fast hashing, plain static storage, locmem mail."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+DEMO_MODE = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# live_server cannot serve files from the manifest storage.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Tests run tasks in-process unless they ask for the real worker (fixture `real_queue`).
+CELERY_TASK_ALWAYS_EAGER = True
+# Serve static files from the finders (no collectstatic needed before tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
