@@ -125,3 +125,152 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class Level(models.TextChoices):
+    """Managerial level, from the top management team to first-line managers."""
+
+    MUNICIPAL_MANAGEMENT = "kommunledning", _("Municipal management")
+    DEPARTMENT_HEAD = "forvaltningschef", _("Head of department")
+    DIVISION_HEAD = "avdelningschef", _("Head of division")
+    FIRST_LINE = "enhetschef", _("First-line manager")
+
+
+class Department(models.Model):
+    """A förvaltning or verksamhet; departments form a tree inside one organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="departments"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                condition=models.Q(parent__isnull=True),
+                name="department_unique_top_name",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=models.Q(parent__isnull=False),
+                name="department_unique_child_name",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="department_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """A manager in one organisation, from the HR system.
+
+    The participant and line-manager roles follow from this row: a person
+    with an active enrollment is a participant; a person with direct reports
+    is a line manager.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
+    employee_number = models.CharField(_("employee number"), max_length=40)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("department"),
+    )
+    level = models.CharField(
+        _("managerial level"), max_length=20, choices=Level.choices, default=Level.FIRST_LINE
+    )
+    line_manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        verbose_name=_("line manager"),
+    )
+    manager_since = models.DateField(_("manager since"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("login"),
+    )
+
+    class Meta:
+        verbose_name = _("manager")
+        verbose_name_plural = _("managers")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "employee_number"], name="person_unique_employee_number"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(user__isnull=False),
+                name="person_unique_user_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(line_manager=models.F("pk")),
+                name="person_not_own_line_manager",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "last_name", "first_name"], name="person_name"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Consultant(models.Model):
+    """An external process leader. May work for several organisations."""
+
+    name = models.CharField(_("name"), max_length=200)
+    firm = models.CharField(_("firm"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    user = models.OneToOneField(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultant",
+        verbose_name=_("login"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation, related_name="consultants", verbose_name=_("organisations")
+    )
+
+    class Meta:
+        verbose_name = _("consultant")
+        verbose_name_plural = _("consultants")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.firm})" if self.firm else self.name

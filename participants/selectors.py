@@ -1,26 +1,65 @@
 """Reads about people and organisations, always scoped to the asking user."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from .models import Membership, Organisation, Role, User
+from .models import Consultant, Membership, Organisation, Person, Role, User
+
+# Enrollment states that make a person a participant (not withdrawn or moved).
+_PARTICIPANT_STATUSES = ("planned", "active", "completed")
 
 
 def derived_roles(*, user: User, organisation: Organisation) -> set[Role]:
     """Roles that follow from the people data rather than from a Membership.
 
-    A user whose Person is enrolled is a participant; a user whose Person has
-    direct reports (or is a named reviewer) is a line manager. Until the
-    people data exists this returns nothing.
+    - participant: the user's active Person in the organisation holds a place
+      (planned, active or completed) in a program;
+    - line manager: that Person has active direct reports;
+    - process leader: the user is a consultant working for the organisation.
+
+    One query, whatever the data size.
     """
-    return set()
+    from programs.models import Enrollment
+
+    person = (
+        Person.objects.filter(organisation=organisation, user=user, active=True)
+        .annotate(
+            is_participant=Exists(
+                Enrollment.objects.filter(person=OuterRef("pk"), status__in=_PARTICIPANT_STATUSES)
+            ),
+            is_line_manager=Exists(Person.objects.filter(line_manager=OuterRef("pk"), active=True)),
+            is_consultant=Exists(Consultant.objects.filter(user=user, organisations=organisation)),
+        )
+        .values("is_participant", "is_line_manager", "is_consultant")
+        .first()
+    )
+    roles = set()
+    if person is None:
+        if Consultant.objects.filter(user=user, organisations=organisation).exists():
+            roles.add(Role.PROCESS_LEADER)
+        return roles
+    if person["is_participant"]:
+        roles.add(Role.PARTICIPANT)
+    if person["is_line_manager"]:
+        roles.add(Role.LINE_MANAGER)
+    if person["is_consultant"]:
+        roles.add(Role.PROCESS_LEADER)
+    return roles
 
 
 def organisations_for(*, user: User) -> QuerySet[Organisation]:
-    """Every organisation in which the user holds any role."""
+    """Every organisation in which the user holds any role, stored or derived."""
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+    return (
+        Organisation.objects.filter(
+            Q(memberships__user=user)
+            | Q(people__user=user, people__active=True)
+            | Q(consultants__user=user)
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def organisation_for_user_or_404(*, user: User, slug: str) -> Organisation:

@@ -1,7 +1,16 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from participants.models import Membership, Organisation, Role, User
+from participants.models import (
+    Consultant,
+    Department,
+    Level,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+    User,
+)
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -36,3 +45,42 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.HR
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Förvaltning {n}")
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    employee_number = factory.Sequence(lambda n: f"E{n:06d}")
+    first_name = factory.Faker("first_name", locale="sv_SE")
+    last_name = factory.Faker("last_name", locale="sv_SE")
+    email = factory.LazyAttribute(lambda p: f"{p.employee_number.lower()}@example.test")
+    department = factory.SubFactory(
+        DepartmentFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    level = Level.FIRST_LINE
+    active = True
+
+
+class ConsultantFactory(DjangoModelFactory):
+    class Meta:
+        model = Consultant
+        skip_postgeneration_save = True
+
+    name = factory.Faker("name", locale="sv_SE")
+    firm = "Public Partner"
+    email = factory.Sequence(lambda n: f"konsult{n}@konsult.test")
+
+    @factory.post_generation
+    def organisations(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.organisations.set(extracted)

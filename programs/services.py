@@ -1,0 +1,147 @@
+"""Writes about the program. Rules that span rows live here, each with one message.
+
+- A person holds at most one place per program (also a database constraint).
+- Group size outside the program's bounds is a warning, never a block.
+- A session of module n+1 may not start before the group's session of module n.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from participants.models import Consultant
+
+from .models import Enrollment, Group, Module, Session
+
+
+@dataclass
+class Result:
+    """A stored object and the warnings the user should see about it."""
+
+    obj: object
+    warnings: list[str] = field(default_factory=list)
+
+
+def group_size_warning(*, group: Group, size: int | None = None) -> str | None:
+    """A warning when a group is outside its program's size bounds, else None."""
+    program = group.round.program
+    if size is None:
+        size = group.enrollments.exclude(status__in=Enrollment.INACTIVE_STATUSES).count()
+    if program.min_group_size <= size <= program.max_group_size:
+        return None
+    return ngettext(
+        "%(group)s has %(size)d participant; the program's groups should have %(min)d–%(max)d.",
+        "%(group)s has %(size)d participants; the program's groups should have %(min)d–%(max)d.",
+        size,
+    ) % {
+        "group": group,
+        "size": size,
+        "min": program.min_group_size,
+        "max": program.max_group_size,
+    }
+
+
+def _already_enrolled_error():
+    return ValidationError(
+        _("This manager is already enrolled in the program."), code="already_enrolled"
+    )
+
+
+@transaction.atomic
+def enrollment_create(*, person, group: Group, status=Enrollment.Status.PLANNED) -> Result:
+    """Enroll a person in a group. Refuses a second place in the same program.
+
+    Returns the enrollment and, if the group is now outside the size bounds,
+    a warning (the enrollment is stored all the same).
+    """
+    program = group.round.program
+    if person.organisation_id != program.organisation_id:
+        raise ValidationError(
+            _("The manager belongs to another organisation."), code="other_organisation"
+        )
+    if (
+        Enrollment.objects.filter(person=person, program=program)
+        .exclude(status__in=Enrollment.INACTIVE_STATUSES)
+        .exists()
+    ):
+        raise _already_enrolled_error()
+    try:
+        with transaction.atomic():
+            enrollment = Enrollment.objects.create(
+                person=person, group=group, program=program, status=status
+            )
+    except IntegrityError as exc:  # a concurrent request won the race
+        raise _already_enrolled_error() from exc
+    warning = group_size_warning(group=group)
+    return Result(enrollment, [warning] if warning else [])
+
+
+def _module_order_error(*, module: Module, other: Session, before: bool) -> ValidationError:
+    if before:
+        message = _(
+            "Module %(order)d cannot start before module %(other_order)d has started for "
+            "this group (%(other_start)s)."
+        )
+    else:
+        message = _(
+            "Module %(order)d cannot start after module %(other_order)d for this group "
+            "(%(other_start)s)."
+        )
+    return ValidationError(
+        {
+            "starts_at": message
+            % {
+                "order": module.order,
+                "other_order": other.module.order,
+                "other_start": other.starts_at.date().isoformat(),
+            }
+        },
+        code="module_order",
+    )
+
+
+def validate_module_order(*, session: Session) -> None:
+    """The group's sessions must follow the modules' order."""
+    siblings = (
+        Session.objects.filter(group_id=session.group_id)
+        .exclude(pk=session.pk)
+        .select_related("module")
+    )
+    order = session.module.order
+    for other in siblings:
+        if other.module.order < order and session.starts_at < other.starts_at:
+            raise _module_order_error(module=session.module, other=other, before=True)
+        if other.module.order > order and session.starts_at > other.starts_at:
+            raise _module_order_error(module=session.module, other=other, before=False)
+
+
+@transaction.atomic
+def session_save(
+    *,
+    group: Group,
+    module: Module,
+    starts_at,
+    ends_at,
+    venue: str = "",
+    process_leader: Consultant | None = None,
+    session: Session | None = None,
+) -> Session:
+    """Create or change a group's session of a module. Raises ValidationError."""
+    if module.program_id != group.round.program_id:
+        raise ValidationError(
+            {"module": _("The module belongs to another program.")}, code="other_program"
+        )
+    session = session or Session()
+    session.group = group
+    session.module = module
+    session.starts_at = starts_at
+    session.ends_at = ends_at
+    session.venue = venue
+    session.process_leader = process_leader
+    session.full_clean()
+    validate_module_order(session=session)
+    session.save()
+    return session
