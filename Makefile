@@ -7,7 +7,7 @@ export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints-build.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 RUN_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils gettext git
 BENCH_PACKAGES := $(TEST_PACKAGES) wrk
 
 .PHONY: run test bench venv messages makemessages lint format clean
@@ -39,8 +39,8 @@ bench: venv messages
 
 # Developer helpers (need GNU gettext).
 makemessages: venv
-	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --ignore=.venv --ignore=staticfiles
-	$(BIN)/python scripts/fill_english.py
+	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=locale
+	$(BIN)/python scripts/tidy_catalogues.py
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

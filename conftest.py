@@ -237,3 +237,61 @@ def real_queue(celery_worker):
     app.conf.task_always_eager = False
     yield celery_worker
     app.conf.task_always_eager = True
+
+
+# --- The throwaway Redis, stopped and started by tests of a dead broker ------------------
+
+
+class RedisServer:
+    """The Redis that scripts/with-services.sh started; tests may stop and restart it."""
+
+    def __init__(self, url: str, run_dir: str):
+        self.port = urlsplit(url).port
+        self.run_dir = run_dir
+
+    def ping(self) -> bool:
+        result = subprocess.run(
+            ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
+        )
+        return result.stdout.strip() == "PONG"
+
+    def stop(self):
+        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"], check=False)
+        deadline = time.monotonic() + 10
+        while self.ping() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def start(self):
+        subprocess.run(
+            [
+                "redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
+                "--daemonize", "yes", "--save", "", "--appendonly", "no",
+                "--pidfile", f"{self.run_dir}/redis.pid", "--logfile", f"{self.run_dir}/redis.log",
+                "--dir", self.run_dir,
+            ],
+            check=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not self.ping():
+            if time.monotonic() > deadline:
+                raise RuntimeError("Redis did not come back")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def redis_stopped():
+    """Stops the real Redis for the test (the broker is dead) and restarts it afterwards.
+
+    Yields the server so the test can bring it back itself with ``start()``.
+    """
+    from svc.celery import app
+
+    if not settings.REDIS_URL or "SVC_SERVICES_DIR" not in os.environ:
+        pytest.fail("Tests of a dead broker need the Redis of `make test`.")
+    server = RedisServer(settings.REDIS_URL, os.environ["SVC_SERVICES_DIR"])
+    app.conf.task_always_eager = False
+    server.stop()
+    yield server
+    if not server.ping():
+        server.start()
+    app.conf.task_always_eager = True

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Common")
+
+    def ready(self):
+        # Register every app's tasks in the web process too, so the outbox can
+        # look tasks up by name (the worker does this itself at start-up).
+        import importlib.util
+
+        from django.apps import apps
+
+        for config in apps.get_app_configs():
+            name = f"{config.name}.tasks"
+            if importlib.util.find_spec(name) is not None:
+                importlib.import_module(name)

@@ -16,11 +16,28 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _strict_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"expected one of {sorted(_TRUE | _FALSE - {''})}, got {value!r}")
+
+
 def _env(name, cast, default):
     """Read one variable and turn any parse error into a clear start-up failure."""
+    if cast is bool:
+        cast = _strict_bool
     try:
         return env.get_value(name, cast=cast, default=default)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, ImproperlyConfigured) as exc:
         raise ImproperlyConfigured(
             f"Environment variable {name} has an invalid value: {exc}"
         ) from exc
@@ -95,9 +112,12 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+_SUPPORTED_DATABASES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
 try:
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-except (ValueError, KeyError) as exc:
+    if DATABASES["default"]["ENGINE"] not in _SUPPORTED_DATABASES:
+        raise ValueError("use postgres://user@host:port/name or sqlite:///path")
+except (ValueError, KeyError, ImproperlyConfigured) as exc:
     raise ImproperlyConfigured(
         f"Environment variable DATABASE_URL has an invalid value: {exc}"
     ) from exc
@@ -181,7 +201,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- E-mail ----------------------------------------------------------------
 try:
     vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-except (ValueError, KeyError) as exc:
+except (ValueError, KeyError, ImproperlyConfigured) as exc:
     raise ImproperlyConfigured(
         f"Environment variable EMAIL_URL has an invalid value: {exc}"
     ) from exc

@@ -1,0 +1,43 @@
+"""Security headers on every page, and no caching of pages with personal data."""
+
+from django.urls import reverse
+
+
+def test_login_page_sends_a_strict_csp_without_inline_allowances(client, db):
+    response = client.get(reverse("login"))
+
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_of_a_logged_in_user_are_not_stored(client, hr_user, org):
+    client.force_login(hr_user)
+
+    response = client.get(reverse("core:hr_start", kwargs={"org": org.slug}))
+
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private", "no-cache"} <= cache_control
+
+
+def test_templates_carry_no_inline_scripts_or_styles(client, db):
+    page = client.get(reverse("login")).content.decode()
+
+    assert "style=" not in page
+    assert "<style" not in page
+    for chunk in page.split("<script")[1:]:
+        tag = chunk.split(">", 1)[0]
+        assert "src=" in tag, f"inline script found: <script{tag}>"
+
+
+def test_a_missing_page_uses_the_custom_404(client, db):
+    response = client.get("/finns-inte/")
+
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.content.decode()

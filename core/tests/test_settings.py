@@ -1,0 +1,99 @@
+"""Settings come from the environment; bad values stop start-up with a clear message."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Variables of the test process that a deployment would never have.
+LOCAL_ONLY = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def _check(settings_module: str, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--fail-level", "ERROR"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": settings_module, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEBUG", "maybe", "Environment variable DEBUG has an invalid value"),
+        ("CONN_MAX_AGE", "forever", "Environment variable CONN_MAX_AGE has an invalid value"),
+        ("DATABASE_URL", "nosuchdb://x", "Environment variable DATABASE_URL has an invalid value"),
+        ("EMAIL_URL", "pigeon://x", "Environment variable EMAIL_URL has an invalid value"),
+        ("AXES_FAILURE_LIMIT", "50", "AXES_FAILURE_LIMIT must be between 1 and 10."),
+        ("SESSION_IDLE_MINUTES", "0", "SESSION_IDLE_MINUTES must be at least 1."),
+    ],
+)
+def test_bad_environment_value_fails_at_start_up(variable, value, message):
+    result = _check("svc.settings.base", **{variable: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_production_refuses_the_development_secret_key():
+    result = _check("svc.settings.production", ALLOWED_HOSTS="svc.example.se")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set to a random value of at least 50 characters" in result.stderr
+
+
+def test_production_passes_check_deploy_with_real_values():
+    clean = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "svc.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "ALLOWED_HOSTS": "svc.example.se",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_without_redis_url_tasks_run_in_process():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, "
+            "s.DATABASES['default']['ENGINE'], s.DEBUG, s.LANGUAGE_CODE)",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}},
+            "DJANGO_SETTINGS_MODULE": "svc.settings.base",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.split() == [
+        "True",
+        "memory://",
+        "django.db.backends.sqlite3",
+        "False",
+        "sv",
+    ]

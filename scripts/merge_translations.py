@@ -1,0 +1,49 @@
+"""Apply Swedish translations from fragments to the catalogue.
+
+Usage: python scripts/merge_translations.py FRAGMENT.po [...]
+A fragment is a .po file holding only msgid/msgstr pairs (helpers and
+reviewers write them); matching entries in locale/sv/LC_MESSAGES/django.po get
+the fragment's msgstr unless they already have one. Prints what is still empty.
+"""
+
+import pathlib
+import sys
+
+import polib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "locale" / "sv" / "LC_MESSAGES" / "django.po"
+
+
+def main(paths: list[str]) -> int:
+    po = polib.pofile(str(CATALOGUE))
+    index = {(e.msgctxt, e.msgid): e for e in po}
+    applied = 0
+    for path in paths:
+        for frag in polib.pofile(path):
+            entry = index.get((frag.msgctxt, frag.msgid))
+            if entry is None:
+                continue
+            if frag.msgid_plural and not any(entry.msgstr_plural.values()):
+                entry.msgstr_plural = dict(frag.msgstr_plural)
+                applied += 1
+            elif not frag.msgid_plural and not entry.msgstr and frag.msgstr:
+                entry.msgstr = frag.msgstr
+                applied += 1
+            if "fuzzy" in entry.flags and (entry.msgstr or any(entry.msgstr_plural.values())):
+                entry.flags.remove("fuzzy")
+    po.save()
+    missing = [
+        e.msgid
+        for e in po
+        if (not e.msgid_plural and not e.msgstr)
+        or (e.msgid_plural and not all(e.msgstr_plural.values()))
+    ]
+    print(f"Applied {applied} translation(s); {len(missing)} still empty.")
+    for msgid in missing:
+        print(f"  missing: {msgid!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
