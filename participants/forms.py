@@ -8,7 +8,7 @@ from core.forms import ErrorSummaryMixin
 class LoginForm(ErrorSummaryMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
 
     error_messages = {

@@ -49,7 +49,7 @@ def test_login_field_error_is_linked_from_the_summary_and_described_on_the_field
 
     page = response.content.decode()
     assert "data-error-summary" in page
-    assert '<a href="#id_username">Fyll i en giltig e-postadress.</a>' in page
+    assert '<a class="alert-link" href="#id_username">Fyll i en giltig e-postadress.</a>' in page
     field = page.split('name="username"', 1)[1].split(">", 1)[0]
     assert 'aria-invalid="true"' in field
     assert 'aria-describedby="id_username_error"' in field
