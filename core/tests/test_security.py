@@ -41,3 +41,24 @@ def test_a_missing_page_uses_the_custom_404(client, db):
 
     assert response.status_code == 404
     assert "Sidan finns inte" in response.content.decode()
+
+
+def test_server_error_page_is_the_custom_swedish_one(rf, db):
+    from core.views import error_500
+
+    request = rf.get("/")
+    response = error_500(request)
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "<h1>Något gick fel</h1>" in page
+    assert "Ett oväntat fel inträffade och har loggats." in page
+
+
+def test_forbidden_page_is_the_custom_swedish_one(client, steering_user, org):
+    client.force_login(steering_user)
+
+    response = client.get(reverse("core:hr_start", kwargs={"org": org.slug}))
+
+    assert response.status_code == 403
+    assert "<h1>Åtkomst nekad</h1>" in response.content.decode()
