@@ -24,14 +24,19 @@ def main(paths: list[str]) -> int:
             entry = index.get((frag.msgctxt, frag.msgid))
             if entry is None:
                 continue
-            if frag.msgid_plural and not any(entry.msgstr_plural.values()):
+            # A fuzzy entry is makemessages' guess from a similar string: replace it.
+            fuzzy = "fuzzy" in entry.flags
+            if frag.msgid_plural and (fuzzy or not any(entry.msgstr_plural.values())):
                 entry.msgstr_plural = dict(frag.msgstr_plural)
                 applied += 1
-            elif not frag.msgid_plural and not entry.msgstr and frag.msgstr:
+            elif not frag.msgid_plural and frag.msgstr and (fuzzy or not entry.msgstr):
                 entry.msgstr = frag.msgstr
                 applied += 1
-            if "fuzzy" in entry.flags and (entry.msgstr or any(entry.msgstr_plural.values())):
+            else:
+                continue
+            if fuzzy:
                 entry.flags.remove("fuzzy")
+                entry.previous_msgid = None
     po.save()
     missing = [
         e.msgid
