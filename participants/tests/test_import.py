@@ -27,8 +27,10 @@ SWEDISH_HEADER = (
 GOOD_ROWS = [
     "1001;Åsa;Öberg;asa.oberg@orebro.se;Kommunledningsförvaltningen;;Kommunledning;;2012-01-01",
     "1002;Björn;Ärlig;bjorn.arlig@orebro.se;Socialförvaltningen;;Förvaltningschef;1001;2014-05-01",
-    "1003;Märta;Lindén;marta.linden@orebro.se;Socialförvaltningen;Hemtjänst Norr;Enhetschef;1002;1/3/2015",
-    "1004;Göran;Ståhl;goran.stahl@orebro.se;Tekniska förvaltningen;Gata;Avdelningschef;1001;2015-03-01 00:00",
+    "1003;Märta;Lindén;marta.linden@orebro.se;Socialförvaltningen;Hemtjänst Norr;Enhetschef;1002;"
+    "1/3/2015",
+    "1004;Göran;Ståhl;goran.stahl@orebro.se;Tekniska förvaltningen;Gata;Avdelningschef;1001;"
+    "2015-03-01 00:00",
 ]
 
 
@@ -371,7 +373,8 @@ def test_command_with_bad_rows_fails_and_writes_nothing(org, tmp_path):
     path = tmp_path / "chefer.csv"
     path.write_bytes(_csv(["8001;;X;;Social;;Enhetschef;;"]))
 
-    with pytest.raises(CommandError, match="Importen har fel; inget importerades."):
+    with pytest.raises(CommandError) as excinfo:
         call_command("import_managers", str(path), "--organisation", "orebro")
 
+    assert str(excinfo.value) == "Importen har fel; inget importerades."
     assert Person.objects.count() == 0
