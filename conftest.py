@@ -23,6 +23,18 @@ ROOT = Path(__file__).resolve().parent
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+@pytest.fixture(autouse=True)
+def _private_storage_in_tmp(settings, tmp_path):
+    """Files a test writes to private storage go to its own temporary folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+
+
 # --- Organisations and the users of each role -------------------------------------
 
 

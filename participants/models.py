@@ -5,6 +5,8 @@ Stored roles (HR coordinator, process leader, steering group) come from a
 follow from the people data (see ``participants.selectors.roles_in``).
 """
 
+import uuid
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -274,3 +276,40 @@ class Consultant(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.firm})" if self.firm else self.name
+
+
+class ManagerImport(models.Model):
+    """One upload of an HR-system export, from preview to result.
+
+    The file lives in private storage (never served by the web server) only
+    between preview and confirmation, and is deleted once applied or dropped.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Imported")
+        REFUSED = "refused", _("Refused")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="manager_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    stored_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    summary = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("manager import")
+        verbose_name_plural = _("manager imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename

@@ -60,3 +60,107 @@ def person_set_line_manager(*, person: Person, line_manager: Person | None) -> P
     person.line_manager = line_manager
     person.save(update_fields=["line_manager"])
     return person
+
+
+# --- Manager import from the browser ---------------------------------------------------------
+
+SUMMARY_LIST_LIMIT = 500
+
+
+def import_summary(preview) -> dict:
+    """What the preview and result pages show, as JSON stored with the import."""
+    return {
+        "ok": preview.ok,
+        "file_format": preview.file_format,
+        "encoding": preview.encoding,
+        "delimiter": preview.delimiter,
+        "total_rows": preview.total_rows,
+        "date_formats": preview.date_formats,
+        "new_departments": preview.new_departments,
+        "created_count": len(preview.created),
+        "updated_count": len(preview.updated),
+        "unchanged": preview.unchanged,
+        "bad_rows": len({row for row, _message in preview.errors}),
+        "created": [
+            [c.row, c.employee_number, c.name] for c in preview.created[:SUMMARY_LIST_LIMIT]
+        ],
+        "updated": [
+            [c.row, c.employee_number, c.name, ", ".join(c.fields)]
+            for c in preview.updated[:SUMMARY_LIST_LIMIT]
+        ],
+        "errors": [[row, message] for row, message in preview.errors],
+    }
+
+
+class ImportAlreadyApplied(Exception):
+    pass
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def manager_import_upload(*, organisation, user, filename: str, data: bytes):
+    """Preview an uploaded file and keep it (privately) until the coordinator confirms.
+
+    Raises ImportFileError when the file as a whole is unreadable; nothing is
+    stored then. A file with bad rows is recorded as refused, without the file.
+    """
+    from django.core.files.base import ContentFile
+
+    from .imports import import_preview
+    from .models import ManagerImport
+
+    preview = import_preview(organisation=organisation, data=data, filename=filename)
+    record = ManagerImport(
+        organisation=organisation,
+        uploaded_by=user,
+        filename=filename[:255],
+        summary=import_summary(preview),
+        status=ManagerImport.Status.PREVIEWED if preview.ok else ManagerImport.Status.REFUSED,
+    )
+    if preview.ok:
+        record.stored_name = _private_storage().save(
+            f"imports/{record.id}.upload", ContentFile(data)
+        )
+    record.save()
+    return record
+
+
+@transaction.atomic
+def manager_import_confirm(*, organisation, import_id):
+    """Apply a previewed import. Idempotent: a second confirmation raises ImportAlreadyApplied.
+
+    Side effects: the people, departments and logins of import_apply; the
+    stored file is deleted after commit.
+    """
+    from django.utils import timezone
+
+    from .imports import ImportRefused, import_apply
+    from .models import ManagerImport
+
+    record = ManagerImport.objects.select_for_update().get(pk=import_id, organisation=organisation)
+    if record.status == ManagerImport.Status.APPLIED:
+        raise ImportAlreadyApplied
+    if record.status != ManagerImport.Status.PREVIEWED or not record.stored_name:
+        raise ValidationError(_("This import cannot be confirmed. Upload the file again."))
+    storage = _private_storage()
+    with storage.open(record.stored_name, "rb") as handle:
+        data = handle.read()
+    try:
+        preview = import_apply(organisation=organisation, data=data, filename=record.filename)
+    except ImportRefused as exc:  # the people changed since the preview
+        record.status = ManagerImport.Status.REFUSED
+        record.summary = import_summary(exc.preview)
+        record.save(update_fields=["status", "summary"])
+        return record
+    stored_name = record.stored_name
+    record.status = ManagerImport.Status.APPLIED
+    record.summary = import_summary(preview)
+    record.applied_at = timezone.now()
+    record.stored_name = ""
+    record.save(update_fields=["status", "summary", "applied_at", "stored_name"])
+    transaction.on_commit(lambda: storage.delete(stored_name))
+    return record

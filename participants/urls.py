@@ -2,7 +2,18 @@ from django.urls import path
 
 from . import views
 
+app_name = "participants"
+
 urlpatterns = [
-    path("logga-in/", views.LoginView.as_view(), name="login"),
-    path("logga-ut/", views.LogoutView.as_view(), name="logout"),
+    path("o/<slug:org>/chefer/", views.PersonListView.as_view(), name="person_list"),
+    path("o/<slug:org>/chefer/ny/", views.PersonFormView.as_view(), name="person_create"),
+    path("o/<slug:org>/chefer/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("o/<slug:org>/chefer/<int:pk>/andra/", views.PersonFormView.as_view(), name="person_edit"),
+    path("o/<slug:org>/import/", views.ImportUploadView.as_view(), name="import_upload"),
+    path("o/<slug:org>/import/<uuid:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
+    path(
+        "o/<slug:org>/import/<uuid:pk>/bekrafta/",
+        views.ImportConfirmView.as_view(),
+        name="import_confirm",
+    ),
 ]

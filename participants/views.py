@@ -1,6 +1,21 @@
-from django.contrib.auth import views as auth_views
+"""Login, and the HR coordinator's manager registry and import."""
 
-from .forms import LoginForm
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from core.access import OrganisationRoleMixin
+
+from . import selectors, services
+from .forms import ImportUploadForm, LoginForm, PersonFilterForm, PersonForm
+from .imports import ImportFileError
+from .models import ManagerImport, Role
 
 
 class LoginView(auth_views.LoginView):
@@ -11,3 +26,157 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class HRMixin(OrganisationRoleMixin):
+    allowed_roles = frozenset({Role.HR})
+
+
+class PersonListView(HRMixin, ListView):
+    template_name = "participants/person_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filter_form = PersonFilterForm(
+            self.request.GET or None, organisation=self.organisation
+        )
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.registry_people(
+            organisation=self.organisation,
+            search=filters.get("q", ""),
+            department=filters.get("department"),
+            level=filters.get("level", ""),
+            enrolled=filters.get("enrolled", ""),
+            manager_since_from=filters.get("manager_since_from"),
+            active=filters.get("active", ""),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter_form=self.filter_form, filtered=bool(self.request.GET.get("q") or any(
+                self.request.GET.get(k) for k in ("department", "level", "enrolled",
+                                                  "manager_since_from", "active")
+            )), **kwargs
+        )  # fmt: skip
+
+
+class PersonDetailView(HRMixin, TemplateView):
+    template_name = "participants/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        person = selectors.person_detail(organisation=self.organisation, pk=self.kwargs["pk"])
+        enrollments = []
+        for enrollment in person.enrollments.all():
+            attendance = {a.session_id: a for a in enrollment.attendances.all()}
+            sessions = [(s, attendance.get(s.pk)) for s in enrollment.group.sessions.all()]
+            enrollments.append(
+                {
+                    "enrollment": enrollment,
+                    "sessions": sessions,
+                    "agreements": sorted(enrollment.agreements.all(), key=lambda a: a.stage),
+                }
+            )
+        return super().get_context_data(person=person, enrollments=enrollments, **kwargs)
+
+
+class PersonFormView(HRMixin, FormView):
+    template_name = "participants/person_form.html"
+    form_class = PersonForm
+
+    def get_person(self):
+        if "pk" not in self.kwargs:
+            return None
+        person = selectors.people_in(organisation=self.organisation).filter(pk=self.kwargs["pk"])
+        person = person.select_related("line_manager").first()
+        if person is None:
+            raise Http404
+        return person
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "organisation": self.organisation,
+            "instance": self.get_person(),
+        }
+
+    def form_valid(self, form):
+        try:
+            person = services.person_save(person=form.instance)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    target = "line_manager_number" if field == "line_manager" else field
+                    target = target if target in form.fields else None
+                    for error in errors:
+                        form.add_error(target, error)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s was saved.") % {"name": person.full_name})
+        return redirect("participants:person_detail", org=self.organisation.slug, pk=person.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.get_person(), **kwargs)
+
+
+class ImportUploadView(HRMixin, FormView):
+    template_name = "participants/import_upload.html"
+    form_class = ImportUploadForm
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            record = services.manager_import_upload(
+                organisation=self.organisation,
+                user=self.request.user,
+                filename=upload.name,
+                data=upload.read(),
+            )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        return redirect("participants:import_detail", org=self.organisation.slug, pk=record.pk)
+
+    def get_context_data(self, **kwargs):
+        recent = ManagerImport.objects.filter(organisation=self.organisation)[:10]
+        return super().get_context_data(recent=recent, **kwargs)
+
+
+class ImportDetailView(HRMixin, DetailView):
+    template_name = "participants/import_detail.html"
+    context_object_name = "record"
+
+    def get_object(self, queryset=None):
+        record = ManagerImport.objects.filter(
+            organisation=self.organisation, pk=self.kwargs["pk"]
+        ).first()
+        if record is None:
+            raise Http404
+        return record
+
+
+class ImportConfirmView(HRMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, org, pk):
+        if not ManagerImport.objects.filter(organisation=self.organisation, pk=pk).exists():
+            raise Http404
+        url = reverse("participants:import_detail", kwargs={"org": org, "pk": pk})
+        try:
+            record = services.manager_import_confirm(organisation=self.organisation, import_id=pk)
+        except services.ImportAlreadyApplied:
+            messages.info(request, _("This file has already been imported; nothing was changed."))
+            return redirect(url)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(url)
+        if record.status == ManagerImport.Status.APPLIED:
+            messages.success(request, _("The import is done."))
+        else:
+            messages.error(
+                request,
+                _("The managers changed since the preview, and the file now has errors. "
+                  "Nothing was imported."),
+            )  # fmt: skip
+        return redirect(url)

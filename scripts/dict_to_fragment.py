@@ -19,6 +19,15 @@ def main(source: str, target: str) -> None:
         "Plural-Forms": "nplurals=2; plural=(n != 1);",
     }
     for key, value in translations.items():
+        if isinstance(key, tuple) and len(key) == 1:  # plural: (msgid,) -> (singular, plural)
+            po.append(
+                polib.POEntry(
+                    msgid=key[0],
+                    msgid_plural=key[0],
+                    msgstr_plural={0: value[0], 1: value[1]},
+                )
+            )
+            continue
         context, msgid = key if isinstance(key, tuple) else (None, key)
         po.append(polib.POEntry(msgctxt=context, msgid=msgid, msgstr=value))
     po.save(target)
