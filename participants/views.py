@@ -11,8 +11,9 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import OrganisationRoleMixin
+from core.responses import xlsx_response
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import ImportUploadForm, LoginForm, PersonFilterForm, PersonForm
 from .imports import ImportFileError
 from .models import ManagerImport, Role
@@ -32,12 +33,8 @@ class HRMixin(OrganisationRoleMixin):
     allowed_roles = frozenset({Role.HR})
 
 
-class PersonListView(HRMixin, ListView):
-    template_name = "participants/person_list.html"
-    context_object_name = "people"
-    paginate_by = 50
-
-    def get_queryset(self):
+class RegistryFilterMixin:
+    def filtered_people(self):
         self.filter_form = PersonFilterForm(
             self.request.GET or None, organisation=self.organisation
         )
@@ -52,6 +49,15 @@ class PersonListView(HRMixin, ListView):
             active=filters.get("active", ""),
         )
 
+
+class PersonListView(HRMixin, RegistryFilterMixin, ListView):
+    template_name = "participants/person_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return self.filtered_people()
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filter_form=self.filter_form, filtered=bool(self.request.GET.get("q") or any(
@@ -59,6 +65,14 @@ class PersonListView(HRMixin, ListView):
                                                   "manager_since_from", "active")
             )), **kwargs
         )  # fmt: skip
+
+
+class RegistryExportView(HRMixin, RegistryFilterMixin, View):
+    """The registry, with the list's filters, as XLSX."""
+
+    def get(self, request, org):
+        data = exports.registry_xlsx(people=self.filtered_people())
+        return xlsx_response(data, filename=f"chefer-{self.organisation.slug}.xlsx")
 
 
 class PersonDetailView(HRMixin, TemplateView):

@@ -165,8 +165,9 @@ def test_unknown_line_manager_number_is_a_field_error(hr, org):
     response = hr.post(
         reverse("participants:person_create", kwargs={"org": org.slug}),
         {
-            "employee_number": "5", "first_name": "A", "last_name": "B", "department": department.pk,
-            "level": "enhetschef", "active": "on", "line_manager_number": "404",
+            "employee_number": "5", "first_name": "A", "last_name": "B",
+            "department": department.pk, "level": "enhetschef", "active": "on",
+            "line_manager_number": "404",
         },
     )  # fmt: skip
 
@@ -244,3 +245,27 @@ def test_import_of_another_organisation_is_404(hr, org, other_org, outsider):
     assert hr.get(detail).status_code == 404
     assert hr.post(confirm).status_code == 404
     assert Person.objects.count() == 0
+
+
+def test_registry_export_neutralises_formulas_and_keeps_filters(hr, org):
+    import io
+
+    import openpyxl
+
+    PersonFactory(
+        organisation=org, employee_number="1", first_name="=HYPERLINK(\"http://x\")",
+        last_name="+Ek", email="@a.se",
+    )  # fmt: skip
+    PersonFactory(organisation=org, employee_number="2", first_name="Bo", last_name="-Ask")
+
+    response = hr.get(reverse("participants:person_export", kwargs={"org": org.slug}), {"q": "ek"})
+
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["Anställningsnummer", "Förnamn", "Efternamn", "E-postadress"]
+    assert rows[1][:4] == ["1", '\'=HYPERLINK("http://x")', "'+Ek", "'@a.se"]
+    assert len(rows) == 2
+    assert all(cell.data_type == "s" for cell in sheet[2][:4])
