@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
 from django.utils.translation import gettext
@@ -149,3 +150,16 @@ class ImportUploadForm(ErrorSummaryMixin, forms.Form):
                 % {"limit": MAX_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class ForgotPasswordForm(ErrorSummaryMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class SetPasswordForm(ErrorSummaryMixin, auth_forms.SetPasswordForm):
+    pass

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,12 +12,20 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.access import OrganisationRoleMixin
+from core.outbox import enqueue
 from core.responses import xlsx_response
 
 from . import exports, selectors, services
-from .forms import ImportUploadForm, LoginForm, PersonFilterForm, PersonForm
+from .forms import (
+    ForgotPasswordForm,
+    ImportUploadForm,
+    LoginForm,
+    PersonFilterForm,
+    PersonForm,
+    SetPasswordForm,
+)
 from .imports import ImportFileError
-from .models import ManagerImport, Role
+from .models import ManagerImport, Role, User
 
 
 class LoginView(auth_views.LoginView):
@@ -194,3 +203,43 @@ class ImportConfirmView(HRMixin, View):
                   "Nothing was imported."),
             )  # fmt: skip
         return redirect(url)
+
+
+class ForgotPasswordView(FormView):
+    """Ask for a new personal link. Says the same whether or not the address is known."""
+
+    template_name = "registration/forgot_password.html"
+    form_class = ForgotPasswordForm
+
+    def form_valid(self, form):
+        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        if user is not None:
+            with transaction.atomic():
+                enqueue("participants.send_login_link", user_id=user.pk)
+        return redirect("forgot_password_sent")
+
+
+class ForgotPasswordSentView(TemplateView):
+    template_name = "registration/forgot_password_sent.html"
+
+
+class ActivateView(auth_views.PasswordResetConfirmView):
+    """Set a password from a personal link; then logged in and sent to the start page."""
+
+    template_name = "registration/activate.html"
+    form_class = SetPasswordForm
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    reset_url_token = "satt-losenord"  # noqa: S105 - a URL segment, not a secret
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def get_success_url(self):
+        return reverse("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is set. Welcome!"))
+        return response

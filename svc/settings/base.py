@@ -169,6 +169,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# Personal login links (activation and forgotten password) are valid 7 days and single use.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
+# The address people reach the site at; used for links in e-mail.
+SITE_URL = _env("SITE_URL", str, "http://127.0.0.1:8000")
+
 # --- Languages -----------------------------------------------------------
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
