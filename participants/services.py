@@ -18,22 +18,23 @@ def validate_line_manager(*, person: Person, line_manager: Person | None) -> Non
         return
     if line_manager.organisation_id != person.organisation_id:
         raise ValidationError(
-            {"line_manager": _("The line manager must belong to the same organisation.")},
-            code="line_manager_other_organisation",
+            {
+                "line_manager": ValidationError(
+                    _("The line manager must belong to the same organisation."),
+                    code="line_manager_other_organisation",
+                )
+            }
         )
     seen = set()
     current = line_manager
     while current is not None:
         if current.pk == person.pk and person.pk is not None:
+            message = _(
+                "%(manager)s cannot be the line manager of %(person)s: "
+                "that would make a loop in the line of managers."
+            ) % {"manager": line_manager.full_name, "person": person.full_name}
             raise ValidationError(
-                {
-                    "line_manager": _(
-                        "%(manager)s cannot be the line manager of %(person)s: "
-                        "that would make a loop in the line of managers."
-                    )
-                    % {"manager": line_manager.full_name, "person": person.full_name}
-                },
-                code="line_manager_cycle",
+                {"line_manager": ValidationError(message, code="line_manager_cycle")}
             )
         if current.pk in seen:  # an existing loop above; stop walking
             break

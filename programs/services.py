@@ -90,17 +90,12 @@ def _module_order_error(*, module: Module, other: Session, before: bool) -> Vali
             "Module %(order)d cannot start after module %(other_order)d for this group "
             "(%(other_start)s)."
         )
-    return ValidationError(
-        {
-            "starts_at": message
-            % {
-                "order": module.order,
-                "other_order": other.module.order,
-                "other_start": other.starts_at.date().isoformat(),
-            }
-        },
-        code="module_order",
-    )
+    text = message % {
+        "order": module.order,
+        "other_order": other.module.order,
+        "other_start": other.starts_at.date().isoformat(),
+    }
+    return ValidationError({"starts_at": ValidationError(text, code="module_order")})
 
 
 def validate_module_order(*, session: Session) -> None:
@@ -132,7 +127,11 @@ def session_save(
     """Create or change a group's session of a module. Raises ValidationError."""
     if module.program_id != group.round.program_id:
         raise ValidationError(
-            {"module": _("The module belongs to another program.")}, code="other_program"
+            {
+                "module": ValidationError(
+                    _("The module belongs to another program."), code="other_program"
+                )
+            }
         )
     session = session or Session()
     session.group = group

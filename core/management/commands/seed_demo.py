@@ -5,7 +5,10 @@ from core.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo program (Örebro kommun, SVC 2015–2017). Idempotent."
+    help = (
+        "Create or update the demo program (Örebro kommun, SVC 2015–2017) and a small second "
+        "organisation. Idempotent: a second run writes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
@@ -14,8 +17,9 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("seed_demo only runs with DEMO_MODE=true (never in production).")
         figures = seed_demo()
+        self.stdout.write("SVC in figures (Örebro kommun):")
         for key, value in figures.items():
-            self.stdout.write(f"{key}: {value}")
+            self.stdout.write(f"  {key}: {value}")
         if not options["quiet_logins"]:
             self.stdout.write("")
             self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
