@@ -17,10 +17,16 @@ def _items(org, roles):
     items = []
     if Role.HR in roles:
         items.append((reverse("core:hr_start", kwargs={"org": slug}), _("Program administration")))
+        items.append((reverse("programs:program_list", kwargs={"org": slug}), _("Programs")))
+        items.append((reverse("participants:person_list", kwargs={"org": slug}), _("Managers")))
     if Role.STEERING in roles or Role.HR in roles:
         items.append((reverse("core:steering_start", kwargs={"org": slug}), _("Steering group")))
     if Role.PROCESS_LEADER in roles:
         items.append((reverse("core:process_leader_start", kwargs={"org": slug}), _("My groups")))
+    if Role.PARTICIPANT in roles:
+        items.append((reverse("core:participant_start", kwargs={"org": slug}), _("My program")))
+    if Role.LINE_MANAGER in roles:
+        items.append((reverse("core:line_manager_start", kwargs={"org": slug}), _("My staff")))
     return items
 
 

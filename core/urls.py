@@ -15,4 +15,10 @@ urlpatterns = [
         views.ProcessLeaderStartView.as_view(),
         name="process_leader_start",
     ),
+    path(
+        "o/<slug:org>/mitt-program/",
+        views.ParticipantStartView.as_view(),
+        name="participant_start",
+    ),
+    path("o/<slug:org>/chef/", views.LineManagerStartView.as_view(), name="line_manager_start"),
 ]

@@ -13,14 +13,18 @@ from participants.selectors import (
     organisations_for,
     roles_in,
 )
+from programs.selectors import current_enrollment_for_user, programs_for_organisation
 
 from .access import OrganisationRoleMixin
 
 # Where each role starts, in order of precedence when a user holds several.
+# Most participants are also line managers; their own program comes first.
 START_PAGES = [
     (Role.HR, "core:hr_start"),
     (Role.STEERING, "core:steering_start"),
     (Role.PROCESS_LEADER, "core:process_leader_start"),
+    (Role.PARTICIPANT, "core:participant_start"),
+    (Role.LINE_MANAGER, "core:line_manager_start"),
 ]
 
 
@@ -55,6 +59,12 @@ def organisation_home(request, org):
 class HRStartView(OrganisationRoleMixin, TemplateView):
     allowed_roles = frozenset({Role.HR})
     template_name = "core/start_hr.html"
+    # The newest programs are linked directly; the program list has the rest.
+    program_links = 5
+
+    def get_context_data(self, **kwargs):
+        programs = programs_for_organisation(organisation=self.organisation)
+        return super().get_context_data(programs=programs[: self.program_links], **kwargs)
 
 
 class SteeringStartView(OrganisationRoleMixin, TemplateView):
@@ -65,6 +75,22 @@ class SteeringStartView(OrganisationRoleMixin, TemplateView):
 class ProcessLeaderStartView(OrganisationRoleMixin, TemplateView):
     allowed_roles = frozenset({Role.PROCESS_LEADER})
     template_name = "core/start_process_leader.html"
+
+
+class ParticipantStartView(OrganisationRoleMixin, TemplateView):
+    allowed_roles = frozenset({Role.PARTICIPANT})
+    template_name = "core/start_participant.html"
+
+    def get_context_data(self, **kwargs):
+        enrollment = current_enrollment_for_user(
+            user=self.request.user, organisation=self.organisation
+        )
+        return super().get_context_data(enrollment=enrollment, **kwargs)
+
+
+class LineManagerStartView(OrganisationRoleMixin, TemplateView):
+    allowed_roles = frozenset({Role.LINE_MANAGER})
+    template_name = "core/start_line_manager.html"
 
 
 def error_403(request, exception=None):

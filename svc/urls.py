@@ -5,8 +5,12 @@ from core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("", include("participants.auth_urls")),
     path("", include("participants.urls")),
     path("", include("core.urls")),
+    path("", include("programs.urls")),
+    path("", include("evaluations.urls")),
+    path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

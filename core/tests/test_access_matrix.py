@@ -7,7 +7,9 @@ checks anonymous → login, another organisation's user → 404, every other rol
 → 403 and every allowed role → 200.
 
 Rows build their URL arguments from the ``world`` fixture: one organisation
-with a user per role and whatever objects the pages need.
+with a user per role and whatever objects the pages need. A row for a page
+about one object also says how to build the same URL with an object of
+another organisation (``foreign_kwargs``); an allowed user must get 404 there.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +17,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from participants.models import Role
+from participants.models import ManagerImport, Role
+from participants.selectors import roles_in
+from participants.tests.factories import PersonFactory, UserFactory
+from programs.tests.factories import EnrollmentFactory, GroupFactory, ProgramFactory
 
 # Namespaces and names that belong to Django itself, not to us.
 SKIPPED_NAMESPACES = {"admin"}
@@ -23,7 +28,14 @@ SKIPPED_NAMES = {"set_language"}
 
 ALL_ROLES = frozenset(Role)
 # The roles tried against every organisation page.
-MATRIX_ROLES = (Role.HR, Role.STEERING, Role.PROCESS_LEADER)
+MATRIX_ROLES = (
+    Role.HR,
+    Role.STEERING,
+    Role.PROCESS_LEADER,
+    Role.PARTICIPANT,
+    Role.LINE_MANAGER,
+)
+HR_ONLY = frozenset({Role.HR})
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,8 @@ class Row:
 
     allowed: frozenset = frozenset()
     kwargs: object = None  # callable(world) -> dict; default {"org": world.org.slug}
+    # callable(world) -> dict: the same page with an object of another organisation.
+    foreign_kwargs: object = None
     kind: str = "org"  # "org", "public" (no login), "login" (any logged-in user)
     method: str = "get"
     ok_status: int = 200
@@ -42,16 +56,85 @@ def org_kwargs(world):
     return {"org": world.org.slug}
 
 
+def program_kwargs(world):
+    return {"org": world.org.slug, "program_id": world.program.pk}
+
+
+def foreign_program_kwargs(world):
+    return {"org": world.org.slug, "program_id": world.other_program.pk}
+
+
+def group_kwargs(world):
+    return {"org": world.org.slug, "group_id": world.group.pk}
+
+
+def foreign_group_kwargs(world):
+    return {"org": world.org.slug, "group_id": world.other_group.pk}
+
+
+def person_kwargs(world):
+    return {"org": world.org.slug, "pk": world.person.pk}
+
+
+def foreign_person_kwargs(world):
+    return {"org": world.org.slug, "pk": world.other_person.pk}
+
+
+def import_kwargs(world):
+    return {"org": world.org.slug, "pk": world.manager_import.pk}
+
+
+def foreign_import_kwargs(world):
+    return {"org": world.org.slug, "pk": world.other_import.pk}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(kind="login", ok_status=302, notes="redirects to the role's start page"),
     "login": Row(kind="public"),
     "logout": Row(kind="public", method="post", ok_status=302),
+    "forgot_password": Row(kind="public"),
+    "forgot_password_sent": Row(kind="public"),
+    "activate": Row(
+        kind="public",
+        kwargs=lambda world: {"uidb64": "MA", "token": "not-a-token"},
+        notes="an unknown link answers 200 with an explanation",
+    ),
     "core:health": Row(kind="public"),
     "core:health_db": Row(kind="public"),
     "core:organisation_home": Row(allowed=ALL_ROLES, ok_status=302),
     "core:hr_start": Row(allowed=frozenset({Role.HR})),
     "core:steering_start": Row(allowed=frozenset({Role.STEERING, Role.HR})),
     "core:process_leader_start": Row(allowed=frozenset({Role.PROCESS_LEADER})),
+    "core:participant_start": Row(allowed=frozenset({Role.PARTICIPANT})),
+    "core:line_manager_start": Row(allowed=frozenset({Role.LINE_MANAGER})),
+    "programs:program_list": Row(allowed=HR_ONLY),
+    "programs:program_overview": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "programs:group_detail": Row(
+        allowed=HR_ONLY, kwargs=group_kwargs, foreign_kwargs=foreign_group_kwargs
+    ),
+    "participants:person_list": Row(allowed=HR_ONLY),
+    "participants:person_export": Row(allowed=HR_ONLY, notes="XLSX download"),
+    "participants:person_create": Row(allowed=HR_ONLY),
+    "participants:person_detail": Row(
+        allowed=HR_ONLY, kwargs=person_kwargs, foreign_kwargs=foreign_person_kwargs
+    ),
+    "participants:person_edit": Row(
+        allowed=HR_ONLY, kwargs=person_kwargs, foreign_kwargs=foreign_person_kwargs
+    ),
+    "participants:import_upload": Row(allowed=HR_ONLY),
+    "participants:import_detail": Row(
+        allowed=HR_ONLY, kwargs=import_kwargs, foreign_kwargs=foreign_import_kwargs
+    ),
+    "participants:import_confirm": Row(
+        allowed=HR_ONLY,
+        kwargs=import_kwargs,
+        foreign_kwargs=foreign_import_kwargs,
+        method="post",
+        ok_status=302,
+        notes="the world's import is already applied: a confirmation redirects back",
+    ),
 }
 
 
@@ -74,6 +157,23 @@ def project_url_names() -> set[str]:
     return set(_walk(get_resolver().url_patterns))
 
 
+def _walk_params(patterns, namespace="", params=frozenset()):
+    for entry in patterns:
+        here = params | set(getattr(entry.pattern, "converters", {}))
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk_params(entry.url_patterns, child_ns, here)
+        elif entry.name is not None:
+            yield f"{namespace}{entry.name}", here
+
+
+def project_url_params() -> dict[str, set[str]]:
+    """URL name -> the names of the arguments its route takes."""
+    return dict(_walk_params(get_resolver().url_patterns))
+
+
 def test_every_url_pattern_has_a_matrix_row():
     missing = sorted(project_url_names() - MATRIX.keys())
     assert missing == [], f"URL patterns without a row in the access matrix: {missing}"
@@ -89,19 +189,58 @@ class World:
     org: object
     users: dict  # Role -> user in org
     outsider: object
+    program: object  # in org
+    group: object  # in org, with the participant enrolled
+    other_program: object  # in the outsider's organisation
+    other_group: object
+    person: object  # the participant's Person in org
+    other_person: object  # a Person in the outsider's organisation
+    manager_import: object  # an applied import in org
+    other_import: object
 
 
 @pytest.fixture
-def world(org, hr_user, steering_user, process_leader_user, outsider):
+def world(org, other_org, hr_user, steering_user, process_leader_user, outsider):
+    group = GroupFactory(round__program=ProgramFactory(organisation=org))
+    other_group = GroupFactory(round__program=ProgramFactory(organisation=other_org))
+
+    # Derived roles: a line manager (not enrolled) and their direct report (enrolled).
+    line_manager_user = UserFactory(email="chef@orebro.test")
+    line_manager = PersonFactory(organisation=org, user=line_manager_user)
+    participant_user = UserFactory(email="deltagare@orebro.test")
+    participant = PersonFactory(organisation=org, user=participant_user, line_manager=line_manager)
+    EnrollmentFactory(person=participant, group=group)
+
     return World(
         org=org,
         users={
             Role.HR: hr_user,
             Role.STEERING: steering_user,
             Role.PROCESS_LEADER: process_leader_user,
+            Role.PARTICIPANT: participant_user,
+            Role.LINE_MANAGER: line_manager_user,
         },
         outsider=outsider,
+        program=group.round.program,
+        group=group,
+        other_program=other_group.round.program,
+        other_group=other_group,
+        person=participant,
+        other_person=PersonFactory(organisation=other_org),
+        manager_import=ManagerImport.objects.create(
+            organisation=org, filename="chefer.csv", status=ManagerImport.Status.APPLIED
+        ),
+        other_import=ManagerImport.objects.create(
+            organisation=other_org, filename="chefer.csv", status=ManagerImport.Status.APPLIED
+        ),
     )
+
+
+def test_world_users_hold_exactly_their_role(world):
+    """Each matrix user has one role, so a 200 or 403 is about that role alone."""
+    held = {role: roles_in(user=user, organisation=world.org) for role, user in world.users.items()}
+
+    assert held == {role: {role} for role in MATRIX_ROLES}
 
 
 def _request(client, name, row, world):
@@ -138,6 +277,31 @@ def test_each_role_gets_200_or_403(client, world, name, role):
     _, response = _request(client, name, row, world)
     expected = row.ok_status if role in row.allowed else 403
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.foreign_kwargs))
+def test_object_of_another_organisation_gets_404(client, world, name):
+    """An allowed user of our organisation asks for another organisation's object by id."""
+    row = MATRIX[name]
+    role = next(role for role in MATRIX_ROLES if role in row.allowed)
+    client.force_login(world.users[role])
+
+    response = getattr(client, row.method)(reverse(name, kwargs=row.foreign_kwargs(world)))
+
+    assert response.status_code == 404
+
+
+def test_every_object_page_is_tried_with_another_organisations_object():
+    """A URL with an object id besides the organisation needs ``foreign_kwargs``."""
+    missing = sorted(
+        name
+        for name, params in project_url_params().items()
+        if name in MATRIX
+        and MATRIX[name].kind == "org"
+        and params - {"org"}
+        and MATRIX[name].foreign_kwargs is None
+    )
+    assert missing == [], f"Object pages without a row for another organisation's object: {missing}"
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.kind == "login"))

@@ -1,0 +1,269 @@
+"""Reads about the program, always scoped to one organisation.
+
+Every function takes the organisation the page belongs to; an object of
+another organisation is a 404, never a leak. The page-building functions run
+a fixed number of queries whatever the number of rounds, groups, members or
+sessions: counts are annotated, related rows prefetched, and the department
+mix and attendance are fetched in one grouped query each and joined in Python.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from participants.models import Department, Organisation, Person, User
+
+from .models import Attendance, Enrollment, Group, Module, Program, Round, Session
+
+# An enrollment holds a place in its group unless it was withdrawn or moved.
+_PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+_HOLDS_PLACE = Q(status__in=_PLACE_STATUSES)
+
+
+def _subquery_count(queryset: QuerySet, outer_field: str) -> Coalesce:
+    """COUNT(*) of ``queryset`` per outer row, as a scalar subquery (no join fan-out)."""
+    counted = queryset.order_by().values(outer_field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def programs_for_organisation(*, organisation: Organisation) -> QuerySet[Program]:
+    """The organisation's programs, newest first, with round, group and participant counts."""
+    return Program.objects.filter(organisation=organisation).annotate(
+        round_count=_subquery_count(Round.objects.filter(program=OuterRef("pk")), "program"),
+        group_count=_subquery_count(
+            Group.objects.filter(round__program=OuterRef("pk")), "round__program"
+        ),
+        participant_count=_subquery_count(
+            Enrollment.objects.filter(_HOLDS_PLACE, program=OuterRef("pk")), "program"
+        ),
+    )
+
+
+def program_for_organisation_or_404(*, organisation: Organisation, program_id: int) -> Program:
+    program = Program.objects.filter(organisation=organisation, pk=program_id).first()
+    if program is None:
+        raise Http404
+    return program
+
+
+def group_for_organisation_or_404(*, organisation: Organisation, group_id: int) -> Group:
+    group = (
+        Group.objects.select_related("round__program")
+        .filter(round__program__organisation=organisation, pk=group_id)
+        .first()
+    )
+    if group is None:
+        raise Http404
+    return group
+
+
+# --- Program overview ----------------------------------------------------------------
+
+
+@dataclass
+class GroupSummary:
+    group: Group
+    size: int
+    size_within_bounds: bool
+    # (top-level department name, number of members), largest first.
+    department_mix: list[tuple[str, int]]
+
+    @property
+    def department_count(self) -> int:
+        return len(self.department_mix)
+
+
+@dataclass
+class RoundSummary:
+    round: Round
+    groups: list[GroupSummary]
+
+    @property
+    def size(self) -> int:
+        return sum(g.size for g in self.groups)
+
+
+@dataclass
+class ProgramOverview:
+    program: Program
+    modules: list[Module]
+    rounds: list[RoundSummary]
+    total_days: Decimal = Decimal(0)
+    participant_count: int = 0
+    group_count: int = 0
+
+
+def _top_department_names(*, organisation: Organisation) -> dict[int, str]:
+    """Department id → name of its top-level department (the förvaltning).
+
+    One query: an organisation has tens of departments, so the tree is walked
+    in Python rather than with a recursive query.
+    """
+    rows = {
+        pk: (parent_id, name)
+        for pk, parent_id, name in Department.objects.filter(organisation=organisation).values_list(
+            "pk", "parent_id", "name"
+        )
+    }
+    top = {}
+    for pk in rows:
+        current, seen = pk, set()
+        while rows[current][0] is not None and rows[current][0] in rows and current not in seen:
+            seen.add(current)
+            current = rows[current][0]
+        top[pk] = rows[current][1]
+    return top
+
+
+def _department_mix_by_group(
+    *, organisation: Organisation, program: Program
+) -> dict[int, list[tuple[str, int]]]:
+    """Group id → [(top-level department, members)], largest first, in two queries."""
+    top_names = _top_department_names(organisation=organisation)
+    no_department = _("No department")
+    counters: dict[int, Counter] = defaultdict(Counter)
+    rows = (
+        Enrollment.objects.filter(_HOLDS_PLACE, program=program)
+        .values_list("group_id", "person__department_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for group_id, department_id, n in rows:
+        name = top_names.get(department_id, no_department)
+        counters[group_id][name] += n
+    return {
+        group_id: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+        for group_id, counter in counters.items()
+    }
+
+
+def program_overview(*, organisation: Organisation, program_id: int) -> ProgramOverview:
+    """The program with its modules, and per round its groups with size and department mix.
+
+    Six queries whatever the data size.
+    """
+    program = program_for_organisation_or_404(organisation=organisation, program_id=program_id)
+    modules = list(
+        Module.objects.filter(program=program)
+        .select_related("responsible_consultant")
+        .order_by("order")
+    )
+    sized_groups = Group.objects.annotate(
+        size=Count("enrollments", filter=Q(enrollments__status__in=_PLACE_STATUSES))
+    ).order_by("number")
+    rounds = list(
+        Round.objects.filter(program=program)
+        .order_by("number")
+        .prefetch_related(Prefetch("groups", queryset=sized_groups))
+    )
+    mix = _department_mix_by_group(organisation=organisation, program=program)
+    summaries = [
+        RoundSummary(
+            round=round_,
+            groups=[
+                GroupSummary(
+                    group=group,
+                    size=group.size,
+                    size_within_bounds=program.min_group_size
+                    <= group.size
+                    <= program.max_group_size,
+                    department_mix=mix.get(group.pk, []),
+                )
+                for group in round_.groups.all()
+            ],
+        )
+        for round_ in rounds
+    ]
+    return ProgramOverview(
+        program=program,
+        modules=modules,
+        rounds=summaries,
+        total_days=sum((m.duration_days for m in modules), Decimal(0)),
+        participant_count=sum(r.size for r in summaries),
+        group_count=sum(len(r.groups) for r in summaries),
+    )
+
+
+# --- Group detail --------------------------------------------------------------------
+
+
+@dataclass
+class MemberRow:
+    enrollment: Enrollment
+    # One entry per session of the group, in session order: the status label or None.
+    attendance: list[str | None] = field(default_factory=list)
+
+    @property
+    def person(self) -> Person:
+        return self.enrollment.person
+
+
+@dataclass
+class GroupDetail:
+    group: Group
+    program: Program
+    members: list[MemberRow]
+    sessions: list[Session]
+    process_leaders: list
+
+
+def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
+    """A group's members, sessions and attendance per member and session.
+
+    Five queries whatever the number of members and sessions.
+    """
+    group = group_for_organisation_or_404(organisation=organisation, group_id=group_id)
+    enrollments = list(
+        Enrollment.objects.filter(_HOLDS_PLACE, group=group)
+        .select_related("person__department")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    sessions = list(
+        Session.objects.filter(group=group)
+        .select_related("module", "process_leader")
+        .order_by("module__order", "starts_at")
+    )
+    status_labels = dict(Attendance.Status.choices)
+    recorded = {
+        (enrollment_id, session_id): status_labels.get(status, status)
+        for enrollment_id, session_id, status in Attendance.objects.filter(
+            session__group=group
+        ).values_list("enrollment_id", "session_id", "status")
+    }
+    members = [
+        MemberRow(
+            enrollment=enrollment,
+            attendance=[recorded.get((enrollment.pk, session.pk)) for session in sessions],
+        )
+        for enrollment in enrollments
+    ]
+    return GroupDetail(
+        group=group,
+        program=group.round.program,
+        members=members,
+        sessions=sessions,
+        process_leaders=list(group.process_leaders.order_by("name")),
+    )
+
+
+# --- Derived roles' start pages --------------------------------------------------------
+
+
+def current_enrollment_for_user(*, user: User, organisation: Organisation) -> Enrollment | None:
+    """The user's place (not withdrawn or moved) in the organisation's newest program, if any."""
+    return (
+        Enrollment.objects.filter(
+            _HOLDS_PLACE,
+            person__user=user,
+            person__active=True,
+            person__organisation=organisation,
+        )
+        .select_related("group__round__program")
+        .order_by("-program__starts_on", "-pk")
+        .first()
+    )
