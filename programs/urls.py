@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path(
         "o/<slug:org>/grupp/<int:group_id>/", views.GroupDetailView.as_view(), name="group_detail"
     ),
+    path("", include("programs.urls_rounds")),
+    path("", include("programs.urls_sessions")),
+    path("", include("programs.urls_agreements")),
 ]
