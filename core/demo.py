@@ -37,6 +37,7 @@ from participants.models import (
     Role,
     User,
 )
+from participants.services import grant_hr_admin
 from programs.models import Attendance, CheckIn, Enrollment, Group, Module, Program, Round, Session
 from programs.services import session_save
 
@@ -681,6 +682,9 @@ class _Writer:
                     user=user, organisation=organisation, role=login.role
                 )
                 self.written += created
+                if login.role == Role.HR and not user.is_staff:
+                    grant_hr_admin(user=user)
+                    self.written += 1
         consultants = self.consultants(spec, organisation)
         plans, late, people = self._people(spec, organisation)
         program = self._program(spec, organisation, consultants)

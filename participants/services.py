@@ -165,3 +165,32 @@ def manager_import_confirm(*, organisation, import_id):
     record.save(update_fields=["status", "summary", "applied_at", "stored_name"])
     transaction.on_commit(lambda: storage.delete(stored_name))
     return record
+
+
+# --- Access to the Django admin for HR coordinators --------------------------------------------
+
+HR_ADMIN_GROUP = "HR-samordnare"
+HR_ADMIN_APPS = ("participants", "programs")
+
+
+def grant_hr_admin(*, user) -> None:
+    """Let an HR coordinator use the admin for people and program data.
+
+    The admin itself scopes every list to the organisations where the user
+    holds the HR role (participants.admin); this only grants the model
+    permissions and staff status.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=HR_ADMIN_GROUP)
+    if created or not group.permissions.exists():
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=HR_ADMIN_APPS).exclude(
+                content_type__model__in=["user", "membership", "organisation"],
+                codename__startswith="delete_",
+            )
+        )
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(group)

@@ -348,3 +348,15 @@ def test_seed_demo_command_refuses_without_demo_mode(db, settings):
         call_command("seed_demo", stdout=io.StringIO())
 
     assert str(exc.value) == "seed_demo only runs with DEMO_MODE=true (never in production)."
+
+
+def test_demo_hr_coordinator_can_use_the_admin_for_their_own_organisation_only(demo, client):
+    hr = User.objects.get(email="hr@orebro.example")
+    client.force_login(hr)
+
+    response = client.get("/admin/participants/person/")
+
+    assert response.status_code == 200
+    orebro_people = Person.objects.filter(organisation__slug="orebro").count()
+    assert response.context["cl"].result_count == orebro_people
+    assert Person.objects.exclude(organisation__slug="orebro").exists()
