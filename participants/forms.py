@@ -132,7 +132,7 @@ class ImportUploadForm(ErrorSummaryMixin, forms.Form):
     file = forms.FileField(label=_("File from the HR system"))
 
     def __init__(self, *args, **kwargs):
-        from .imports import MAX_BYTES
+        from .imports.files import MAX_BYTES
 
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = gettext(
@@ -142,7 +142,7 @@ class ImportUploadForm(ErrorSummaryMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        from .imports import MAX_BYTES
+        from .imports.files import MAX_BYTES
 
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(

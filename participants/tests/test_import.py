@@ -326,7 +326,7 @@ def test_damaged_xlsx_is_refused(org):
 
 
 def test_too_large_file_is_refused(org, monkeypatch):
-    monkeypatch.setattr("participants.imports.MAX_BYTES", 1000)
+    monkeypatch.setattr("participants.imports.files.MAX_BYTES", 1000)
 
     message = _refused(org, _csv(GOOD_ROWS * 10))
 
@@ -334,7 +334,7 @@ def test_too_large_file_is_refused(org, monkeypatch):
 
 
 def test_too_many_rows_is_refused(org, monkeypatch):
-    monkeypatch.setattr("participants.imports.MAX_ROWS", 3)
+    monkeypatch.setattr("participants.imports.files.MAX_ROWS", 3)
 
     message = _refused(org, _csv(GOOD_ROWS))
 

@@ -1,49 +1,19 @@
-"""Import managers from an HR-system export (CSV or XLSX): parse, validate, preview, apply.
-
-The import is all or nothing. ``import_preview`` reads the file and says what
-would be created, updated or left unchanged, and lists every bad row with its
-row number and a reason; ``import_apply`` runs the same validation and writes
-only when no row is bad. Running the same file twice changes nothing.
-
-Files are checked before they are parsed: a size cap, a row cap, XLSX archives
-are inspected for zip bombs and XML entity declarations (and openpyxl parses
-through defusedxml), and anything that is neither CSV nor XLSX is refused.
-"""
+"""Validating rows: columns, values, dates, line managers and loops; the preview."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Consultant, Department, Level, Membership, Organisation, Person, User
-
-# --- Limits ----------------------------------------------------------------------------
-
-MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
-MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 20_000)
-# An XLSX holding more than this uncompressed, or compressing better than this
-# ratio, is treated as a zip bomb.
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_RATIO = 200
-MAX_ZIP_ENTRIES = 500
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message is for the user."""
-
+from ..models import Department, Level, Organisation, Person
+from .files import ImportFileError, read_table
 
 # --- Columns ---------------------------------------------------------------------------
 
@@ -100,152 +70,6 @@ DATE_FORMATS = [
     ("%d/%m/%Y", "D/M/ÅÅÅÅ"),
 ]
 EXCEL_DATE = "Excel-datum"
-
-
-# --- Reading the file ------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[tuple[int, list[object]]]  # (row number in the file, cells)
-    file_format: str
-    encoding: str = ""
-    delimiter: str = ""
-
-
-_BINARY_MAGIC = (
-    b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"BM",
-    b"Rar!", b"7z\xbc\xaf",
-)  # fmt: skip
-
-
-def read_table(*, data: bytes, filename: str = "") -> Table:
-    """Turn uploaded bytes into a header row and data rows. Raises ImportFileError."""
-    if len(data) == 0:
-        raise ImportFileError(_("The file is empty."))
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            _("The file is too large (%(size)s MB). The limit is %(limit)s MB.")
-            % {"size": _mb(len(data)), "limit": _mb(MAX_BYTES)}
-        )
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:4096]:
-        raise ImportFileError(
-            _("The file is neither CSV nor XLSX. Save it from Excel as CSV or XLSX and try again.")
-        )
-    return _read_csv(data)
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("The file's character encoding is unknown. Save it as UTF-8 or as CSV from Excel.")
-        ) from exc
-
-
-def _read_csv(data: bytes) -> Table:
-    try:
-        text, encoding = _decode(data)
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_("The file is not valid UTF-8 text.")) from exc
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."))
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = next(reader)
-        rows = []
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ImportFileError(_too_many_rows())
-            rows.append((reader.line_num, cells))
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The file could not be read as CSV (line %(line)d): %(error)s")
-            % {"line": reader.line_num, "error": exc}
-        ) from exc
-    return Table(headers, rows, "CSV", encoding, delimiter)
-
-
-def _too_many_rows() -> str:
-    return _("The file has more than %(limit)d rows. Split it into smaller files.") % {
-        "limit": MAX_ROWS
-    }
-
-
-def _check_xlsx_archive(data: bytes) -> None:
-    """Refuse zip bombs and XML with entity declarations before openpyxl sees the file."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ImportFileError(_("The file is not a valid XLSX file.")) from exc
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_ZIP_ENTRIES:
-            raise ImportFileError(_("The XLSX file has too many parts to be a spreadsheet."))
-        names = {e.filename for e in entries}
-        if "xl/workbook.xml" not in names:
-            raise ImportFileError(_("The file is a ZIP archive but not an XLSX spreadsheet."))
-        total = sum(e.file_size for e in entries)
-        packed = max(1, sum(e.compress_size for e in entries))
-        if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
-            raise ImportFileError(
-                _("The XLSX file unpacks to far more data than a spreadsheet holds; refused.")
-            )
-        for entry in entries:
-            if not entry.filename.endswith((".xml", ".rels")):
-                continue
-            with archive.open(entry) as part:
-                head = part.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise ImportFileError(
-                    _("The XLSX file contains XML entity declarations and was refused.")
-                )
-
-
-def _read_xlsx(data: bytes) -> Table:
-    _check_xlsx_archive(data)
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on broken files
-        raise ImportFileError(_("The XLSX file could not be read: it may be damaged.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        header_cells = next(iterator, None)
-        if header_cells is None:
-            raise ImportFileError(_("The file is empty."))
-        headers = ["" if c is None else str(c) for c in header_cells]
-        rows = []
-        for number, cells in enumerate(iterator, start=2):
-            values = ["" if c is None else c for c in cells]
-            if not any(str(v).strip() for v in values):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ImportFileError(_too_many_rows())
-            rows.append((number, values))
-    finally:
-        workbook.close()
-    return Table(headers, rows, "XLSX")
 
 
 # --- Validating rows ---------------------------------------------------------------------
@@ -457,7 +281,7 @@ def _check_line_managers(rows: list[Row], existing: dict[str, Person]) -> None:
             )
 
 
-def _load_existing(organisation: Organisation) -> dict[str, Person]:
+def load_existing(organisation: Organisation) -> dict[str, Person]:
     people = {}
     queryset = Person.objects.filter(organisation=organisation).select_related(
         "department__parent", "line_manager", "user"
@@ -479,7 +303,7 @@ def _department_names(person: Person) -> tuple[str, str]:
     return department.name, ""
 
 
-def _changes(row: Row, person: Person) -> list[str]:
+def changed_fields(row: Row, person: Person) -> list[str]:
     department, unit = _department_names(person)
     pairs = [
         ("first_name", person.first_name, row.first_name, _("first name")),
@@ -514,7 +338,7 @@ def import_preview(*, organisation: Organisation, data: bytes, filename: str = "
             )
         else:
             seen[row.employee_number] = row.number
-    existing = _load_existing(organisation)
+    existing = load_existing(organisation)
     _check_line_managers(rows, existing)
 
     created, updated, unchanged = [], [], 0
@@ -525,7 +349,7 @@ def import_preview(*, organisation: Organisation, data: bytes, filename: str = "
         name = f"{row.first_name} {row.last_name}"
         if person is None:
             created.append(Change(row.number, row.employee_number, name))
-        elif fields := _changes(row, person):
+        elif fields := changed_fields(row, person):
             updated.append(Change(row.number, row.employee_number, name, fields))
         else:
             unchanged += 1
@@ -548,121 +372,3 @@ def import_preview(*, organisation: Organisation, data: bytes, filename: str = "
         new_departments=new_departments,
         rows=rows,
     )
-
-
-# --- Applying --------------------------------------------------------------------------
-
-
-class ImportRefused(Exception):
-    """The file has bad rows; nothing was written."""
-
-    def __init__(self, preview: Preview):
-        super().__init__(_("The import has errors; nothing was imported."))
-        self.preview = preview
-
-
-def _departments(
-    organisation: Organisation, rows: Iterable[Row]
-) -> dict[tuple[str, str], Department]:
-    """Get or create the department (and unit) of every row. Returns (department, unit) → row."""
-    top = {
-        d.name: d for d in Department.objects.filter(organisation=organisation, parent__isnull=True)
-    }
-    children = {
-        (d.parent.name, d.name): d
-        for d in Department.objects.filter(
-            organisation=organisation, parent__isnull=False
-        ).select_related("parent")
-    }
-    result = {}
-    for row in rows:
-        if row.department not in top:
-            top[row.department] = Department.objects.create(
-                organisation=organisation, name=row.department
-            )
-        key = (row.department, row.unit)
-        if row.unit:
-            if key not in children:
-                children[key] = Department.objects.create(
-                    organisation=organisation, name=row.unit, parent=top[row.department]
-                )
-            result[key] = children[key]
-        else:
-            result[key] = top[row.department]
-    return result
-
-
-@transaction.atomic
-def import_apply(*, organisation: Organisation, data: bytes, filename: str = "") -> Preview:
-    """Validate again and write everything, or nothing when any row is bad.
-
-    Side effects: creates missing departments; creates and updates Person rows;
-    updates the e-mail of linked logins and blocks the login of people who are
-    no longer active (unless they hold another role).
-    """
-    preview = import_preview(organisation=organisation, data=data, filename=filename)
-    if not preview.ok:
-        raise ImportRefused(preview)
-    # Lock the organisation's people against a concurrent import.
-    list(Person.objects.select_for_update().filter(organisation=organisation).values_list("pk"))
-    existing = _load_existing(organisation)
-    departments = _departments(organisation, preview.rows)
-
-    to_create, to_update = [], []
-    for row in preview.rows:
-        person = existing.get(row.employee_number)
-        values = {
-            "first_name": row.first_name,
-            "last_name": row.last_name,
-            "email": row.email,
-            "department": departments[(row.department, row.unit)],
-            "level": row.level,
-            "manager_since": row.manager_since,
-            "active": row.active,
-        }
-        if person is None:
-            person = Person(
-                organisation=organisation, employee_number=row.employee_number, **values
-            )
-            to_create.append(person)
-            existing[row.employee_number] = person
-        elif _changes(row, person):
-            for key, value in values.items():
-                setattr(person, key, value)
-            to_update.append(person)
-    Person.objects.bulk_create(to_create, batch_size=1000)
-    fields = ["first_name", "last_name", "email", "department", "level", "manager_since", "active"]
-    Person.objects.bulk_update(to_update, fields, batch_size=1000)
-
-    relinked = []
-    for row in preview.rows:
-        person = existing[row.employee_number]
-        manager = existing.get(row.line_manager) if row.line_manager else None
-        if person.line_manager_id != (manager.pk if manager else None):
-            person.line_manager = manager
-            relinked.append(person)
-    Person.objects.bulk_update(relinked, ["line_manager"], batch_size=1000)
-    _sync_logins(to_update)
-    return preview
-
-
-def _sync_logins(people: list[Person]) -> None:
-    """A changed e-mail moves the login with it; a person no longer active cannot log in."""
-    for person in people:
-        if person.user_id is None:
-            continue
-        user = User.objects.get(pk=person.user_id)
-        changed = []
-        taken = User.objects.filter(email__iexact=person.email).exclude(pk=user.pk).exists()
-        if person.email and user.email != person.email and not taken:
-            user.email = person.email
-            changed.append("email")
-        has_other_role = (
-            Membership.objects.filter(user=user).exists()
-            or Consultant.objects.filter(user=user).exists()
-        )
-        if not person.active and user.is_active and not has_other_role:
-            user.is_active = False
-            changed.append("is_active")
-        if changed:
-            user.save(update_fields=changed)
