@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Consultant, Department, Membership, Organisation, Person, User
-from .rows import Preview, Row, changed_fields, load_existing, import_preview
+from .rows import Preview, Row, changed_fields, import_preview, load_existing
 
 # --- Applying --------------------------------------------------------------------------
 
