@@ -1033,6 +1033,10 @@ def seed_demo() -> dict:
     writer = _Writer()
     orebro = writer.organisation(orebro_spec(consultants))
     region = writer.organisation(region_spec(consultants))
+    from programs.agreements import seed_demo_agreements
+
+    agreements = seed_demo_agreements(program=Program.objects.get(organisation=orebro))
+    writer.written += agreements["agreements"] + agreements["history"]
     return {
         **demo_figures(organisation=orebro),
         "organisations": Organisation.objects.filter(pk__in=[orebro.pk, region.pk]).count(),

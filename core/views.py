@@ -76,21 +76,40 @@ class ProcessLeaderStartView(OrganisationRoleMixin, TemplateView):
     allowed_roles = frozenset({Role.PROCESS_LEADER})
     template_name = "core/start_process_leader.html"
 
+    def get_context_data(self, **kwargs):
+        from programs.scheduling import process_leader_overview
+
+        overview = process_leader_overview(user=self.request.user, organisation=self.organisation)
+        return super().get_context_data(overview=overview, **kwargs)
+
 
 class ParticipantStartView(OrganisationRoleMixin, TemplateView):
+    """My program: group, process leaders, sessions, attendance and the agreement to work on."""
+
     allowed_roles = frozenset({Role.PARTICIPANT})
     template_name = "core/start_participant.html"
 
     def get_context_data(self, **kwargs):
+        from programs.agreements.selectors import my_program
+
         enrollment = current_enrollment_for_user(
             user=self.request.user, organisation=self.organisation
         )
-        return super().get_context_data(enrollment=enrollment, **kwargs)
+        mine = my_program(enrollment=enrollment) if enrollment else None
+        return super().get_context_data(mine=mine, enrollment=enrollment, **kwargs)
 
 
 class LineManagerStartView(OrganisationRoleMixin, TemplateView):
+    """The people whose agreements the user reviews, what waits for them first."""
+
     allowed_roles = frozenset({Role.LINE_MANAGER})
     template_name = "core/start_line_manager.html"
+
+    def get_context_data(self, **kwargs):
+        from programs.agreements.selectors import line_manager_overview
+
+        overview = line_manager_overview(organisation=self.organisation, user=self.request.user)
+        return super().get_context_data(overview=overview, **kwargs)
 
 
 def error_403(request, exception=None):

@@ -14,7 +14,8 @@ def derived_roles(*, user: User, organisation: Organisation) -> set[Role]:
 
     - participant: the user's active Person in the organisation holds a place
       (planned, active or completed) in a program;
-    - line manager: that Person has active direct reports;
+    - line manager: that Person has active direct reports, or HR named them as the
+      reviewer of someone's agreements;
     - process leader: the user is a consultant working for the organisation.
 
     One query, whatever the data size.
@@ -28,9 +29,13 @@ def derived_roles(*, user: User, organisation: Organisation) -> set[Role]:
                 Enrollment.objects.filter(person=OuterRef("pk"), status__in=_PARTICIPANT_STATUSES)
             ),
             is_line_manager=Exists(Person.objects.filter(line_manager=OuterRef("pk"), active=True)),
+            # A manager HR named to review someone's agreements acts as their line manager.
+            is_reviewer=Exists(
+                Enrollment.objects.filter(reviewer=OuterRef("pk"), status__in=_PARTICIPANT_STATUSES)
+            ),
             is_consultant=Exists(Consultant.objects.filter(user=user, organisations=organisation)),
         )
-        .values("is_participant", "is_line_manager", "is_consultant")
+        .values("is_participant", "is_line_manager", "is_reviewer", "is_consultant")
         .first()
     )
     roles = set()
@@ -40,7 +45,7 @@ def derived_roles(*, user: User, organisation: Organisation) -> set[Role]:
         return roles
     if person["is_participant"]:
         roles.add(Role.PARTICIPANT)
-    if person["is_line_manager"]:
+    if person["is_line_manager"] or person["is_reviewer"]:
         roles.add(Role.LINE_MANAGER)
     if person["is_consultant"]:
         roles.add(Role.PROCESS_LEADER)

@@ -165,6 +165,17 @@ class Enrollment(models.Model):
         verbose_name=_("moved from"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set only through programs.agreements.enrollment_set_reviewer, which logs
+    # every change in ReviewerChange; None means the person's line manager.
+    reviewer = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reviewing_enrollments",
+        verbose_name=_("reviewer of the agreements"),
+    )
 
     class Meta:
         verbose_name = _("enrollment")
@@ -298,6 +309,103 @@ class Agreement(models.Model):
 
     def __str__(self):
         return f"{self.enrollment.person} · {self.get_stage_display()}"
+
+
+class AgreementField(models.Model):
+    """One question of the agreement form, as HR set it up for a program.
+
+    A program without rows uses the default questions of
+    ``programs.agreements.rules.DEFAULT_FIELDS``. Answers are stored in
+    ``Agreement.texts`` under ``key``, which never changes once created, so a
+    renamed question keeps its answers. Questions are switched off, never
+    deleted.
+    """
+
+    class Part(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("Follow-up (between modules only)")
+        PLAN = "plan", _("Plan (before module 1 and between modules)")
+        ROADMAP = "roadmap", _("Roadmap (after module 4)")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="agreement_fields")
+    part = models.CharField(_("part"), max_length=12, choices=Part.choices)
+    key = models.SlugField(_("key"), max_length=40)
+    label = models.CharField(_("question"), max_length=200)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    multiline = models.BooleanField(_("several lines"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("agreement question")
+        verbose_name_plural = _("agreement questions")
+        ordering = ["program", "part", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="agreement_field_unique_key"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ReviewerChange(models.Model):
+    """HR named (or removed) a reviewer for an enrollment's agreements: the history of
+    ``Enrollment.reviewer``."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="reviewer_changes"
+    )
+    # None: the agreements go back to the person's line manager.
+    reviewer = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reviewer change")
+        verbose_name_plural = _("reviewer changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.enrollment} → {self.reviewer or '-'}"
+
+
+class AgreementReminder(models.Model):
+    """A reminder that a stage is due before a session; one per enrollment and stage."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="agreement_reminders"
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Agreement.Stage.choices)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agreement reminder")
+        verbose_name_plural = _("agreement reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "stage"], name="agreement_reminder_once_per_stage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.get_stage_display()}"
 
 
 class CheckIn(models.Model):

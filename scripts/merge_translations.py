@@ -37,6 +37,8 @@ def main(paths: list[str]) -> int:
             if fuzzy:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
+                entry.previous_msgid_plural = None
+                entry.previous_msgctxt = None
     po.save()
     missing = [
         e.msgid

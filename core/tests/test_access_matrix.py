@@ -16,11 +16,18 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from participants.models import ManagerImport, Role
 from participants.selectors import roles_in
 from participants.tests.factories import PersonFactory, UserFactory
-from programs.tests.factories import EnrollmentFactory, GroupFactory, ProgramFactory
+from programs.models import Agreement
+from programs.tests.factories import (
+    AgreementFactory,
+    EnrollmentFactory,
+    GroupFactory,
+    ProgramFactory,
+)
 
 # Namespaces and names that belong to Django itself, not to us.
 SKIPPED_NAMESPACES = {"admin"}
@@ -88,6 +95,107 @@ def foreign_import_kwargs(world):
     return {"org": world.org.slug, "pk": world.other_import.pk}
 
 
+# --- Sessions, attendance, invitations (programs.views_sessions) -------------------------
+
+HR_AND_PROCESS_LEADER = frozenset({Role.HR, Role.PROCESS_LEADER})
+
+
+def led_session(world):
+    """A session of the world's group led by the process leader (through their Consultant)."""
+    from participants.models import Consultant
+    from participants.tests.factories import ConsultantFactory
+    from programs.models import Session
+    from programs.tests.factories import SessionFactory
+
+    user = world.users[Role.PROCESS_LEADER]
+    consultant = Consultant.objects.filter(user=user).first() or ConsultantFactory(
+        user=user, organisations=[world.org]
+    )
+    session = Session.objects.filter(group=world.group).first()
+    return session or SessionFactory(group=world.group, process_leader=consultant)
+
+
+def led_group_kwargs(world):
+    led_session(world)
+    return group_kwargs(world)
+
+
+def session_kwargs(world):
+    return {"org": world.org.slug, "session_id": led_session(world).pk}
+
+
+def foreign_session_kwargs(world):
+    from programs.models import Session
+    from programs.tests.factories import SessionFactory
+
+    session = Session.objects.filter(group=world.other_group).first()
+    session = session or SessionFactory(group=world.other_group)
+    return {"org": world.org.slug, "session_id": session.pk}
+
+
+def round_kwargs(world):
+    return {"org": world.org.slug, "round_id": world.group.round_id}
+
+
+def foreign_round_kwargs(world):
+    return {"org": world.org.slug, "round_id": world.other_group.round_id}
+
+
+# --- Agreements (issue 5) ------------------------------------------------------------
+
+
+def _world_agreement(world, *, stage, status):
+    """An agreement of the world's participant, reviewed by the world's line manager."""
+    agreement, _ = Agreement.objects.get_or_create(
+        enrollment=world.person.enrollments.get(),
+        stage=stage,
+        defaults={
+            "status": status,
+            "texts": {"develop": "Tydligare mål"},
+            "agreed_at": timezone.now() if status == "agreed" else None,
+        },
+    )
+    return agreement
+
+
+def submitted_agreement_kwargs(world):
+    agreement = _world_agreement(world, stage="before_1", status="submitted")
+    return {"org": world.org.slug, "pk": agreement.pk}
+
+
+def agreed_agreement_kwargs(world):
+    agreement = _world_agreement(world, stage="between_1_2", status="agreed")
+    return {"org": world.org.slug, "pk": agreement.pk}
+
+
+def foreign_agreement_kwargs(world):
+    agreement = AgreementFactory(
+        enrollment=EnrollmentFactory(group=world.other_group),
+        status="agreed",
+        agreed_at=timezone.now(),
+    )
+    return {"org": world.org.slug, "pk": agreement.pk}
+
+
+def enrollment_kwargs(world):
+    return {"org": world.org.slug, "enrollment_id": world.person.enrollments.get().pk}
+
+
+def foreign_enrollment_kwargs(world):
+    return {"org": world.org.slug, "enrollment_id": EnrollmentFactory(group=world.other_group).pk}
+
+
+def agreement_stage_kwargs(world):
+    return {**enrollment_kwargs(world), "stage": "between_2_3"}
+
+
+def foreign_agreement_stage_kwargs(world):
+    return {**foreign_enrollment_kwargs(world), "stage": "between_2_3"}
+
+
+AGREEMENT_PARTIES = frozenset({Role.PARTICIPANT, Role.LINE_MANAGER})
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(kind="login", ok_status=302, notes="redirects to the role's start page"),
     "login": Row(kind="public"),
@@ -135,6 +243,107 @@ MATRIX: dict[str, Row] = {
         ok_status=302,
         notes="the world's import is already applied: a confirmation redirects back",
     ),
+    # Sessions, attendance, invitations, calendars, exports.
+    "programs:group_schedule": Row(
+        allowed=HR_ONLY, kwargs=group_kwargs, foreign_kwargs=foreign_group_kwargs
+    ),
+    "programs:group_invitations": Row(
+        allowed=HR_ONLY, kwargs=group_kwargs, foreign_kwargs=foreign_group_kwargs
+    ),
+    "programs:group_login_links": Row(
+        allowed=HR_ONLY,
+        kwargs=group_kwargs,
+        foreign_kwargs=foreign_group_kwargs,
+        method="post",
+        ok_status=302,
+        notes="queues login links, then redirects to the invitations page",
+    ),
+    "programs:group_calendar": Row(
+        allowed=HR_AND_PROCESS_LEADER,
+        kwargs=led_group_kwargs,
+        foreign_kwargs=foreign_group_kwargs,
+        notes=".ics download; a process leader only for a group they lead",
+    ),
+    "programs:group_export": Row(
+        allowed=HR_ONLY,
+        kwargs=group_kwargs,
+        foreign_kwargs=foreign_group_kwargs,
+        notes="XLSX download",
+    ),
+    "programs:group_progress": Row(
+        allowed=HR_AND_PROCESS_LEADER,
+        kwargs=led_group_kwargs,
+        foreign_kwargs=foreign_group_kwargs,
+        notes="a process leader only for a group they lead",
+    ),
+    "programs:session_attendance": Row(
+        allowed=HR_AND_PROCESS_LEADER,
+        kwargs=session_kwargs,
+        foreign_kwargs=foreign_session_kwargs,
+        notes="a process leader only for a session of a group they lead",
+    ),
+    "programs:session_month": Row(allowed=HR_ONLY),
+    "programs:my_calendar": Row(allowed=frozenset({Role.PARTICIPANT}), notes=".ics download"),
+    "programs:program_progress": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "programs:round_export": Row(
+        allowed=HR_ONLY,
+        kwargs=round_kwargs,
+        foreign_kwargs=foreign_round_kwargs,
+        notes="XLSX download",
+    ),
+    # Agreements.
+    "programs:agreement_edit": Row(
+        allowed=frozenset({Role.PARTICIPANT}),
+        kwargs=agreement_stage_kwargs,
+        foreign_kwargs=foreign_agreement_stage_kwargs,
+        notes="the participant's own enrollment; another person's enrollment is 404",
+    ),
+    "programs:agreement_autosave": Row(
+        allowed=frozenset({Role.PARTICIPANT}),
+        kwargs=agreement_stage_kwargs,
+        foreign_kwargs=foreign_agreement_stage_kwargs,
+        method="post",
+        notes="htmx autosave; an empty post answers 200 with a status line",
+    ),
+    "programs:agreement_detail": Row(
+        allowed=AGREEMENT_PARTIES,
+        kwargs=submitted_agreement_kwargs,
+        foreign_kwargs=foreign_agreement_kwargs,
+        notes="texts: only the participant and their reviewer; anyone else's agreement is 404",
+    ),
+    "programs:agreement_history": Row(
+        allowed=AGREEMENT_PARTIES,
+        kwargs=submitted_agreement_kwargs,
+        foreign_kwargs=foreign_agreement_kwargs,
+    ),
+    "programs:agreement_review": Row(
+        allowed=frozenset({Role.LINE_MANAGER}),
+        kwargs=submitted_agreement_kwargs,
+        foreign_kwargs=foreign_agreement_kwargs,
+        method="post",
+        notes="a post without a decision answers 200 with the error summary",
+    ),
+    "programs:agreement_reopen": Row(
+        allowed=AGREEMENT_PARTIES,
+        kwargs=agreed_agreement_kwargs,
+        foreign_kwargs=foreign_agreement_kwargs,
+        notes="GET is the confirmation page of an agreed agreement",
+    ),
+    "programs:program_agreements": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "programs:agreement_fields": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "programs:group_agreements": Row(
+        allowed=HR_ONLY, kwargs=group_kwargs, foreign_kwargs=foreign_group_kwargs
+    ),
+    "programs:enrollment_reviewer": Row(
+        allowed=HR_ONLY, kwargs=enrollment_kwargs, foreign_kwargs=foreign_enrollment_kwargs
+    ),
+    "programs:session_agreements": Row(allowed=frozenset({Role.PROCESS_LEADER})),
 }
 
 

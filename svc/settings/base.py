@@ -8,6 +8,7 @@ Every value a deployment may change comes from an environment variable
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
 
@@ -239,6 +240,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "core.outbox_flush", "schedule": 60.0},
+    "session-reminders": {"task": "programs.queue_session_reminders", "schedule": 3600.0},
+    "agreement-reminders": {
+        "task": "programs.agreement_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 # Pending outbox rows older than this are sent again by the sweeper.
 OUTBOX_RETRY_AFTER_SECONDS = _env("OUTBOX_RETRY_AFTER_SECONDS", int, 30)
@@ -272,4 +278,8 @@ LOGGING = {
 }
 
 # Program rules that a deployment may tune.
+SESSION_REMINDER_DAYS = _env("SESSION_REMINDER_DAYS", int, 7)
+AGREEMENT_REMINDER_DAYS = _env("AGREEMENT_REMINDER_DAYS", int, 14)
+if SESSION_REMINDER_DAYS < 1:
+    raise ImproperlyConfigured("SESSION_REMINDER_DAYS must be at least 1.")
 EVALUATION_MIN_RESPONSES = max(5, _env("EVALUATION_MIN_RESPONSES", int, 5))
