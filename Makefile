@@ -26,7 +26,7 @@ messages: venv
 run: venv messages
 	@scripts/ensure-packages.sh $(RUN_PACKAGES)
 	DEBUG=true DEMO_MODE=true $(BIN)/python manage.py migrate --noinput -v0
-	DEBUG=true DEMO_MODE=true $(BIN)/python manage.py seed_demo
+	DEBUG=true DEMO_MODE=true $(BIN)/python manage.py seed_demo --render-latest-report
 	DEBUG=true DEMO_MODE=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv messages

@@ -21,10 +21,14 @@ def _items(org, roles):
         items.append((reverse("participants:person_list", kwargs={"org": slug}), _("Managers")))
     if Role.STEERING in roles or Role.HR in roles:
         items.append((reverse("core:steering_start", kwargs={"org": slug}), _("Steering group")))
+        items.append((reverse("reports:program_index", kwargs={"org": slug}), _("Follow-up")))
     if Role.PROCESS_LEADER in roles:
         items.append((reverse("core:process_leader_start", kwargs={"org": slug}), _("My groups")))
     if Role.PARTICIPANT in roles:
         items.append((reverse("core:participant_start", kwargs={"org": slug}), _("My program")))
+        items.append(
+            (reverse("evaluations:my_evaluations", kwargs={"org": slug}), _("My evaluations"))
+        )
     if Role.LINE_MANAGER in roles:
         items.append((reverse("core:line_manager_start", kwargs={"org": slug}), _("My staff")))
     return items

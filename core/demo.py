@@ -1033,13 +1033,22 @@ def seed_demo() -> dict:
     writer = _Writer()
     orebro = writer.organisation(orebro_spec(consultants))
     region = writer.organisation(region_spec(consultants))
+    from evaluations.demo import seed_demo_evaluations
     from programs.agreements import seed_demo_agreements
 
-    agreements = seed_demo_agreements(program=Program.objects.get(organisation=orebro))
+    program = Program.objects.get(organisation=orebro)
+    agreements = seed_demo_agreements(program=program)
     writer.written += agreements["agreements"] + agreements["history"]
+    evaluations = seed_demo_evaluations(program=program)
+    from reports.demo import seed_demo_reports
+
+    # After the evaluations: each report freezes the figures as of its meeting.
+    writer.written += seed_demo_reports(program=program)
     return {
         **demo_figures(organisation=orebro),
         "organisations": Organisation.objects.filter(pk__in=[orebro.pk, region.pk]).count(),
+        **evaluations,
+        "status_reports": program.status_reports.count(),
         "rows_written": writer.written,
     }
 

@@ -95,8 +95,13 @@ class ParticipantStartView(OrganisationRoleMixin, TemplateView):
         enrollment = current_enrollment_for_user(
             user=self.request.user, organisation=self.organisation
         )
+        from evaluations.selectors import open_evaluations_for
+
         mine = my_program(enrollment=enrollment) if enrollment else None
-        return super().get_context_data(mine=mine, enrollment=enrollment, **kwargs)
+        open_evaluations = open_evaluations_for(person=enrollment.person) if enrollment else []
+        return super().get_context_data(
+            mine=mine, enrollment=enrollment, open_evaluations=open_evaluations, **kwargs
+        )
 
 
 class LineManagerStartView(OrganisationRoleMixin, TemplateView):

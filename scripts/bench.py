@@ -42,6 +42,7 @@ from bench_helpers import (
     TimedCase,
     bench_env,
     prepare,
+    ratio_at_least,
     resolve,
     run_case,
     stage_summary,
@@ -81,7 +82,40 @@ CASES: list[HttpCase | TimedCase] = [
         target=value_at_most(1),
         note="programs.composition.compose, 10 departments",
     ),
+    # Issue 7: the dashboard at national scale and status report PDFs.
+    HttpCase(
+        "program in figures, 150k managers",
+        lambda ctx: reports_bench().national_scale_dashboard_url(),
+        setup=program_cases.national_scale_hr_headers,
+        baseline="one-query view",
+        target=ratio_at_least(1 / 3),
+        note="dashboard of the largest synthetic organisation; target: at most 3× the one-query "
+        "view's cost, i.e. ≥ 33 % of its req/s",
+    ),
+    TimedCase(
+        "status report PDF, full demo program",
+        prepare=lambda ctx: reports_bench().prepare_report_pdf(ctx),
+        repeats=5,
+        unit="s",
+        target=value_at_most(3),
+    ),
+    TimedCase(
+        "20 status reports on 2 workers",
+        prepare=lambda ctx: reports_bench().prepare_reports_on_two_workers(ctx),
+        repeats=1,
+        warmup=0,
+        unit="s",
+        target=value_at_most(35),
+        timeout_s=300,
+    ),
 ]
+
+
+def reports_bench():
+    from reports import bench
+
+    return bench
+
 
 OUTPUT = ROOT / "bench-results" / "latest.md"
 

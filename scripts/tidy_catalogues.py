@@ -35,4 +35,5 @@ for lang in ("sv", "en"):
             if "fuzzy" in entry.flags:  # English is the source: a guess is never right
                 entry.msgstr = entry.msgid
                 entry.flags.remove("fuzzy")
+                entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     po.save()

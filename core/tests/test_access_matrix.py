@@ -196,6 +196,76 @@ def foreign_agreement_stage_kwargs(world):
 AGREEMENT_PARTIES = frozenset({Role.PARTICIPANT, Role.LINE_MANAGER})
 
 
+# --- Evaluations (issue 6) ---------------------------------------------------------------
+
+RESULTS = frozenset({Role.HR, Role.STEERING, Role.PROCESS_LEADER})
+EXPORT = frozenset({Role.HR, Role.STEERING})
+PARTICIPANT = frozenset({Role.PARTICIPANT})
+
+
+def attended_session_kwargs(world):
+    """A module-1 session of the world's group that the participant attended."""
+    from programs.tests.factories import AttendanceFactory, ModuleFactory, SessionFactory
+
+    module = ModuleFactory(program=world.program, order=1)
+    session = SessionFactory(group=world.group, module=module, process_leader=None)
+    AttendanceFactory(session=session, enrollment=world.person.enrollments.get())
+    return {"org": world.org.slug, "session_id": session.pk}
+
+
+def foreign_attended_session_kwargs(world):
+    from programs.tests.factories import ModuleFactory, SessionFactory
+
+    module = ModuleFactory(program=world.other_program, order=1)
+    session = SessionFactory(group=world.other_group, module=module)
+    return {"org": world.org.slug, "session_id": session.pk}
+
+
+def module_kwargs(world):
+    from programs.tests.factories import ModuleFactory
+
+    return {**program_kwargs(world), "module_id": ModuleFactory(program=world.program, order=1).pk}
+
+
+def foreign_module_kwargs(world):
+    from programs.tests.factories import ModuleFactory
+
+    module = ModuleFactory(program=world.other_program, order=1)
+    return {**program_kwargs(world), "module_id": module.pk}
+
+
+# --- Follow-up: check-ins, dashboard, status reports (issue 7) ---------------------------
+
+HR_AND_STEERING = frozenset({Role.HR, Role.STEERING})
+
+
+def check_in_kwargs(world):
+    from programs.tests.factories import CheckInFactory
+
+    return {"org": world.org.slug, "check_in_id": CheckInFactory(program=world.program).pk}
+
+
+def foreign_check_in_kwargs(world):
+    from programs.tests.factories import CheckInFactory
+
+    check_in = CheckInFactory(program=world.other_program)
+    return {"org": world.org.slug, "check_in_id": check_in.pk}
+
+
+def report_kwargs(world):
+    from reports.tests.factories import StatusReportFactory
+
+    report = StatusReportFactory(program=world.program, number=1, ready=True)
+    return {"org": world.org.slug, "report_id": report.pk}
+
+
+def foreign_report_kwargs(world):
+    from reports.tests.factories import StatusReportFactory
+
+    report = StatusReportFactory(program=world.other_program, number=1, ready=True)
+    return {"org": world.org.slug, "report_id": report.pk}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(kind="login", ok_status=302, notes="redirects to the role's start page"),
     "login": Row(kind="public"),
@@ -344,6 +414,113 @@ MATRIX: dict[str, Row] = {
         allowed=HR_ONLY, kwargs=enrollment_kwargs, foreign_kwargs=foreign_enrollment_kwargs
     ),
     "programs:session_agreements": Row(allowed=frozenset({Role.PROCESS_LEADER})),
+    # Evaluations.
+    "evaluations:answer": Row(
+        allowed=PARTICIPANT,
+        kwargs=attended_session_kwargs,
+        foreign_kwargs=foreign_attended_session_kwargs,
+        notes="the form while open; not attended or closed explains why (200)",
+    ),
+    "evaluations:thanks": Row(
+        allowed=PARTICIPANT,
+        kwargs=attended_session_kwargs,
+        foreign_kwargs=foreign_attended_session_kwargs,
+    ),
+    "evaluations:my_evaluations": Row(allowed=PARTICIPANT),
+    "evaluations:results": Row(
+        allowed=RESULTS,
+        kwargs=program_kwargs,
+        foreign_kwargs=foreign_program_kwargs,
+        notes="process leaders see only their own groups",
+    ),
+    "evaluations:results_export": Row(
+        allowed=EXPORT, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs, notes="XLSX"
+    ),
+    "evaluations:comments": Row(
+        allowed=RESULTS, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "evaluations:effects": Row(
+        allowed=RESULTS, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "evaluations:review": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "evaluations:forms": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "evaluations:form_edit": Row(
+        allowed=HR_ONLY, kwargs=module_kwargs, foreign_kwargs=foreign_module_kwargs
+    ),
+    # Rounds, composition, intake, moves.
+    "programs:round_create": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "programs:round_pool": Row(
+        allowed=HR_ONLY, kwargs=round_kwargs, foreign_kwargs=foreign_round_kwargs
+    ),
+    "programs:round_proposal": Row(
+        allowed=HR_ONLY,
+        kwargs=round_kwargs,
+        foreign_kwargs=foreign_round_kwargs,
+        notes="no proposal in the session: the empty state",
+    ),
+    "programs:intake": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "programs:intake_add": Row(
+        allowed=HR_ONLY,
+        kwargs=program_kwargs,
+        foreign_kwargs=foreign_program_kwargs,
+        method="post",
+        ok_status=302,
+        notes="an empty form redirects back with a message",
+    ),
+    "programs:group_move": Row(
+        allowed=HR_ONLY, kwargs=group_kwargs, foreign_kwargs=foreign_group_kwargs
+    ),
+    # Follow-up: check-ins, dashboard, status reports.
+    "reports:program_index": Row(allowed=HR_AND_STEERING),
+    "reports:check_in_list": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "reports:check_in_create": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "reports:check_in_detail": Row(
+        allowed=HR_ONLY, kwargs=check_in_kwargs, foreign_kwargs=foreign_check_in_kwargs
+    ),
+    "reports:dashboard": Row(
+        allowed=HR_AND_STEERING, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "reports:report_list": Row(
+        allowed=HR_AND_STEERING, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "reports:report_create": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "reports:report_detail": Row(
+        allowed=HR_AND_STEERING, kwargs=report_kwargs, foreign_kwargs=foreign_report_kwargs
+    ),
+    "reports:report_status": Row(
+        allowed=HR_AND_STEERING,
+        kwargs=report_kwargs,
+        foreign_kwargs=foreign_report_kwargs,
+        notes="htmx partial",
+    ),
+    "reports:report_generate": Row(
+        allowed=HR_AND_STEERING,
+        kwargs=report_kwargs,
+        foreign_kwargs=foreign_report_kwargs,
+        method="post",
+        ok_status=302,
+        notes="a ready report is left alone",
+    ),
+    "reports:report_download": Row(
+        allowed=HR_AND_STEERING,
+        kwargs=report_kwargs,
+        foreign_kwargs=foreign_report_kwargs,
+        notes="PDF from private storage",
+    ),
 }
 
 
@@ -519,3 +696,17 @@ def test_logged_in_pages_answer_any_member(client, world, name):
     client.force_login(world.users[Role.HR])
     _, response = _request(client, name, row, world)
     assert response.status_code == row.ok_status
+
+
+def test_steering_group_reaches_no_agreement_text_or_individual_answer():
+    """Aggregates only: no row that shows texts or answers lets the steering group in."""
+    personal = [
+        name
+        for name in MATRIX
+        if name.startswith("programs:agreement_")
+        or name in {"programs:group_agreements", "programs:session_agreements"}
+        or name in {"evaluations:answer", "evaluations:thanks", "evaluations:review"}
+    ]
+
+    assert len(personal) == 12
+    assert [name for name in personal if Role.STEERING in MATRIX[name].allowed] == []

@@ -543,6 +543,7 @@ def test_navigation_of_a_participant_and_line_manager_shows_both_pages(client, o
 
     assert [url for url, _label in response.context["nav_items"]] == [
         reverse("core:participant_start", kwargs={"org": org.slug}),
+        reverse("evaluations:my_evaluations", kwargs={"org": org.slug}),
         reverse("core:line_manager_start", kwargs={"org": org.slug}),
     ]
 

@@ -549,7 +549,7 @@ def test_my_program_shows_group_sessions_attendance_and_the_agreement_to_work_on
         "Mellan modul 3 och 4",
         "Färdplan efter modul 4",
     ]
-    assert 'data-slot="open-evaluations"' in _page(response)
+    assert '<section aria-labelledby="open-evaluations-title"' in _page(response)
 
 
 def test_my_program_query_count_is_flat(client, org, queries):

@@ -8,8 +8,8 @@ Every value a deployment may change comes from an environment variable
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -200,6 +200,9 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
+# Composing a round posts one checkbox per manager in the pool (up to a few thousand).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
 # --- Forms -----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -241,6 +244,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "core.outbox_flush", "schedule": 60.0},
     "session-reminders": {"task": "programs.queue_session_reminders", "schedule": 3600.0},
+    "evaluation-reminders": {
+        "task": "evaluations.send_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "agreement-reminders": {
         "task": "programs.agreement_reminders",
         "schedule": crontab(hour=6, minute=30),
@@ -283,3 +290,6 @@ AGREEMENT_REMINDER_DAYS = _env("AGREEMENT_REMINDER_DAYS", int, 14)
 if SESSION_REMINDER_DAYS < 1:
     raise ImproperlyConfigured("SESSION_REMINDER_DAYS must be at least 1.")
 EVALUATION_MIN_RESPONSES = max(5, _env("EVALUATION_MIN_RESPONSES", int, 5))
+EVALUATION_WINDOW_DAYS = _env("EVALUATION_WINDOW_DAYS", int, 14)
+if EVALUATION_WINDOW_DAYS < 1:
+    raise ImproperlyConfigured("EVALUATION_WINDOW_DAYS must be at least 1.")

@@ -12,6 +12,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+        parser.add_argument(
+            "--render-latest-report",
+            action="store_true",
+            help="Render the newest status report's PDF in-process (make run does).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
@@ -20,6 +25,16 @@ class Command(BaseCommand):
         self.stdout.write("SVC in figures (Örebro kommun):")
         for key, value in figures.items():
             self.stdout.write(f"  {key}: {value}")
+        if options["render_latest_report"]:
+            from programs.models import Program
+            from reports.demo import render_latest_report
+
+            program = Program.objects.get(organisation__slug="orebro")
+            report = render_latest_report(program=program)
+            if report is not None:
+                self.stdout.write(
+                    f"Status report Nr {report.number}: {report.get_status_display()}"
+                )
         if not options["quiet_logins"]:
             self.stdout.write("")
             self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")

@@ -1,0 +1,240 @@
+"""Answering an evaluation, and HR's review of free texts.
+
+Answering keeps the anonymity the models are built for: the completion and
+the answers are written in one transaction, the answers carry no person and
+only the day, and every answer row of the session is touched at the end so
+that all of them share the latest transaction id. Nothing on the request path
+talks to Celery.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.models import Attendance, Enrollment, Session
+
+from .. import rules
+from ..models import (
+    SCALE_VALUES,
+    Completion,
+    EffectEntry,
+    EffectTheme,
+    FormVersion,
+    Question,
+    RatingCounter,
+    ReviewState,
+    TextAnswer,
+)
+
+TEXT_MAX_LENGTH = 2000
+MAX_EFFECT_ENTRIES = 10
+_PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+
+
+class AnswerState:
+    OPEN = "open"
+    ANSWERED = "answered"
+    NOT_ATTENDED = "not_attended"
+    NOT_YET = "not_yet"
+    CLOSED = "closed"
+
+
+def answer_state(*, enrollment: Enrollment, session: Session, now=None) -> str:
+    """Whether this participant may answer this session's evaluation now, and if not, why."""
+    now = now or timezone.now()
+    if Completion.objects.filter(enrollment=enrollment, session=session).exists():
+        return AnswerState.ANSWERED
+    attended = (
+        enrollment.status in _PLACE_STATUSES
+        and enrollment.group_id == session.group_id
+        and Attendance.objects.filter(
+            enrollment=enrollment, session=session, status=Attendance.Status.PRESENT
+        ).exists()
+    )
+    if not attended:
+        return AnswerState.NOT_ATTENDED
+    if now < session.ends_at:
+        return AnswerState.NOT_YET
+    if not rules.is_open(session.ends_at, now=now):
+        return AnswerState.CLOSED
+    return AnswerState.OPEN
+
+
+@dataclass(frozen=True)
+class SubmittedAnswers:
+    """What one participant answered: ratings and texts by question id, effect entries."""
+
+    version_id: int
+    ratings: dict[int, int]
+    texts: dict[int, str] = field(default_factory=dict)
+    effects: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    stored: bool
+
+    @property
+    def already_answered(self) -> bool:
+        return not self.stored
+
+
+class NotAnswerable(ValidationError):
+    """The participant may not answer this evaluation now; ``code`` is an AnswerState."""
+
+
+def _clean_text(text: str) -> str:
+    text = (text or "").strip()
+    if "\x00" in text:
+        raise ValidationError(_("The text contains a character that is not allowed."), code="nul")
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ValidationError(
+            _("Write at most %(max)d characters.") % {"max": TEXT_MAX_LENGTH}, code="too_long"
+        )
+    return text
+
+
+def _validated(*, session: Session, answers: SubmittedAnswers):
+    """Check the answers against the version they were given for. Returns what to store."""
+    version = (
+        FormVersion.objects.select_related("form")
+        .filter(pk=answers.version_id, form__module_id=session.module_id)
+        .first()
+    )
+    if version is None:
+        raise ValidationError(
+            _("The form has changed since you opened it. Please answer again."),
+            code="form_changed",
+        )
+    questions = {q.pk: q for q in version.questions.all()}
+    scale_ids = {pk for pk, q in questions.items() if q.kind == Question.Kind.SCALE}
+    if set(answers.ratings) != scale_ids:
+        if set(answers.ratings) - set(questions):
+            raise ValidationError(
+                _("The form has changed since you opened it. Please answer again."),
+                code="form_changed",
+            )
+        raise ValidationError(_("Answer every question on the 1–6 scale."), code="missing_rating")
+    if any(value not in SCALE_VALUES for value in answers.ratings.values()):
+        raise ValidationError(_("Choose a value from 1 to 6."), code="off_scale")
+    texts = {}
+    for question_id, text in answers.texts.items():
+        question = questions.get(question_id)
+        no_comment = question is not None and (
+            question.kind == Question.Kind.SCALE and not question.allow_comment
+        )
+        if question is None or no_comment:
+            raise ValidationError(
+                _("The form has changed since you opened it. Please answer again."),
+                code="form_changed",
+            )
+        text = _clean_text(text)
+        if text:
+            texts[question_id] = text
+    effects = []
+    if answers.effects:
+        if not version.form.collects_effects:
+            raise ValidationError(_("This form has no effect entries."), code="no_effects")
+        theme_ids = set(
+            EffectTheme.objects.filter(program_id=version.form.module.program_id).values_list(
+                "pk", flat=True
+            )
+        )
+        if len(answers.effects) > MAX_EFFECT_ENTRIES:
+            raise ValidationError(_("Too many effect entries."), code="too_many_effects")
+        for theme_id, text in answers.effects:
+            if theme_id not in theme_ids:
+                raise ValidationError(_("Choose one of the themes."), code="unknown_theme")
+            text = _clean_text(text)
+            if text:
+                effects.append((theme_id, text))
+    return sorted(scale_ids), texts, effects
+
+
+def evaluation_submit(
+    *, enrollment: Enrollment, session: Session, answers: SubmittedAnswers
+) -> SubmitResult:
+    """Store one participant's answers to one session's evaluation, anonymously.
+
+    One transaction, in this order:
+    1. the Completion (enrollment × session). Its uniqueness makes a second
+       submission (double click, second tab, replayed request) fail as a
+       whole: the result is then ``stored=False`` and nothing else is written;
+    2. a row lock on the session, so submissions for one session take turns;
+    3. the rating counters, incremented with F() in one UPDATE that also
+       touches every other counter of the session;
+    4. texts and effect entries, dated by the day only;
+    5. every text and effect row of the session touched, so all answer rows
+       share the latest transaction id (xmin): the newest respondent's rows
+       look like everyone else's.
+
+    Raises NotAnswerable if the participant did not attend or the window is
+    not open, ValidationError if the answers do not fit the form.
+    Side effects: database rows only; no mail, no task.
+    """
+    state = answer_state(enrollment=enrollment, session=session)
+    if state == AnswerState.ANSWERED:
+        return SubmitResult(stored=False)
+    if state != AnswerState.OPEN:
+        raise NotAnswerable(state, code=state)
+    scale_ids, texts, effects = _validated(session=session, answers=answers)
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            # No savepoint around it: the completion and the answers must carry one
+            # transaction id, and its failure must undo everything.
+            Completion.objects.create(enrollment=enrollment, session=session)
+            _store(session=session, answers=answers, scale_ids=scale_ids, texts=texts,
+                   effects=effects, today=today)  # fmt: skip
+    except IntegrityError:
+        if Completion.objects.filter(enrollment=enrollment, session=session).exists():
+            return SubmitResult(stored=False)
+        raise
+    return SubmitResult(stored=True)
+
+
+def _store(*, session, answers, scale_ids, texts, effects, today) -> None:
+    """Everything but the completion, inside evaluation_submit's transaction."""
+    list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk).values("pk"))
+    if not RatingCounter.objects.filter(session=session, question_id=scale_ids[0]).exists():
+        RatingCounter.objects.bulk_create(
+            [
+                RatingCounter(session=session, question_id=question_id, value=value)
+                for question_id in scale_ids
+                for value in SCALE_VALUES
+            ],
+            ignore_conflicts=True,
+        )
+    chosen = Case(
+        *[
+            When(question_id=question_id, value=answers.ratings[question_id], then=Value(1))
+            for question_id in scale_ids
+        ],
+        default=Value(0),
+    )
+    RatingCounter.objects.filter(session=session).update(count=F("count") + chosen)
+    TextAnswer.objects.bulk_create(
+        TextAnswer(question_id=question_id, session=session, text=text, submitted_on=today)
+        for question_id, text in texts.items()
+    )
+    EffectEntry.objects.bulk_create(
+        EffectEntry(theme_id=theme_id, session=session, text=text, submitted_on=today)
+        for theme_id, text in effects
+    )
+    TextAnswer.objects.filter(session=session).update(review=F("review"))
+    EffectEntry.objects.filter(session=session).update(review=F("review"))
+
+
+# --- Review of free texts -------------------------------------------------------------------
+
+
+def review_set(*, item: TextAnswer | EffectEntry, state: str) -> None:
+    """HR's decision on one text: published (shown above k) or hidden (never leaves HR)."""
+    if state not in ReviewState.values:
+        raise ValidationError(_("Unknown decision."), code="unknown_state")
+    type(item).objects.filter(pk=item.pk).update(review=state)
+    item.review = state

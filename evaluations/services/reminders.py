@@ -1,0 +1,121 @@
+"""Reminders to those who attended a session and have not answered its evaluation.
+
+They use the completion records only, and never read or mention an answer.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from programs.models import Attendance, Enrollment, Session
+
+from .. import rules
+from ..models import (
+    Completion,
+    ReminderLog,
+)
+
+logger = logging.getLogger(__name__)
+_PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+
+
+def reminder_due_sessions(*, now=None):
+    """Sessions whose deadline is at most REMINDER_DAYS_BEFORE days away and not reminded yet."""
+    now = now or timezone.now()
+    window = dt.timedelta(days=rules.window_days())
+    lead = dt.timedelta(days=rules.REMINDER_DAYS_BEFORE)
+    return (
+        Session.objects.filter(ends_at__lte=now - window + lead, ends_at__gt=now - window)
+        .exclude(Exists(ReminderLog.objects.filter(session=OuterRef("pk"))))
+        .select_related("module", "group__round__program__organisation")
+    )
+
+
+def reminder_recipients(*, session: Session) -> list[tuple[str, str]]:
+    """(e-mail, name) of everyone who attended and has not answered: from completions only."""
+    rows = (
+        Attendance.objects.filter(
+            session=session,
+            status=Attendance.Status.PRESENT,
+            enrollment__status__in=_PLACE_STATUSES,
+            enrollment__group_id=session.group_id,
+            enrollment__person__active=True,
+        )
+        .exclude(
+            Exists(
+                Completion.objects.filter(
+                    enrollment=OuterRef("enrollment"), session=OuterRef("session")
+                )
+            )
+        )
+        .values_list(
+            "enrollment__person__user__email",
+            "enrollment__person__email",
+            "enrollment__person__first_name",
+        )
+    )
+    recipients = []
+    for user_email, person_email, first_name in rows:
+        email = user_email or person_email
+        if email:
+            recipients.append((email, first_name))
+    return sorted(recipients)
+
+
+def reminder_message(*, session: Session, email: str, first_name: str) -> EmailMultiAlternatives:
+    """The Swedish reminder: which module, the deadline and the link. Never any answer."""
+    organisation = session.group.round.program.organisation
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "evaluations:answer", kwargs={"org": organisation.slug, "session_id": session.pk}
+    )
+    context = {
+        "first_name": first_name,
+        "module": session.module,
+        "deadline": timezone.localtime(rules.deadline(session.ends_at)),
+        "url": url,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("evaluations/email/reminder_subject.txt", context).strip()
+        text = render_to_string("evaluations/email/reminder.txt", context)
+    return EmailMultiAlternatives(subject, text, to=[email])
+
+
+def reminders_send(*, now=None) -> dict:
+    """E-mail everyone who attended a session and has not answered, 3 days before its deadline.
+
+    Each session is reminded once: a ReminderLog row (session, day, how many)
+    is claimed before sending, and removed again if sending fails so the next
+    run tries again. Uses only completion records; no answer content is read.
+    Returns {"sessions": n, "emails": m}.
+    """
+    sessions = emails = 0
+    for session in reminder_due_sessions(now=now):
+        try:
+            with transaction.atomic():
+                log = ReminderLog.objects.create(
+                    session=session, sent_on=timezone.localdate(now), recipients=0
+                )
+        except IntegrityError:  # another run claimed it
+            continue
+        recipients = reminder_recipients(session=session)
+        try:
+            messages = [
+                reminder_message(session=session, email=email, first_name=name)
+                for email, name in recipients
+            ]
+            sent = get_connection().send_messages(messages) if messages else 0
+        except OSError:
+            logger.warning("Reminder for session %s failed; will retry", session.pk, exc_info=True)
+            log.delete()
+            continue
+        ReminderLog.objects.filter(pk=log.pk).update(recipients=sent or 0)
+        sessions += 1
+        emails += sent or 0
+    return {"sessions": sessions, "emails": emails}

@@ -1,0 +1,40 @@
+"""SVG charts that survive a strict CSP: no styles, no scripts, ids unique per chart."""
+
+import re
+from decimal import Decimal
+
+from evaluations.charts import distribution_svg, module_means_svg
+
+
+def test_distribution_chart_has_no_style_or_script_and_a_title():
+    svg = distribution_svg(
+        [1, 2, 5, 20, 40, 30], title="Fördelning av alla svar", axis_label="Värde", prefix="c1"
+    )
+
+    assert svg.startswith("<svg")
+    assert "<style" not in svg and "style=" not in svg and "<script" not in svg
+    assert '<title id="c1-title">Fördelning av alla svar</title>' in svg
+    assert 'role="img"' in svg and 'aria-labelledby="c1-title"' in svg
+    assert 'font-family="DejaVu Sans"' in svg
+
+
+def test_every_id_and_reference_carries_the_charts_prefix():
+    svg = module_means_svg(
+        series=[("1. Del av en helhet", [Decimal("4.8"), None]), ("2. Klar ledare", [5, 4.9])],
+        x_labels=["Omgång 1", "Omgång 2"],
+        title="Medelvärde per modul och omgång",
+        y_label="Medelvärde",
+        prefix="c2",
+    )
+
+    ids = re.findall(r' id="([^"]+)"', svg)
+    references = re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', svg)
+    assert ids and all(i.startswith("c2-") for i in ids)
+    assert references and all((a or b).startswith("c2-") for a, b in references)
+    assert "<style" not in svg and "style=" not in svg
+
+
+def test_a_hidden_unit_draws_no_chart():
+    assert distribution_svg(None, title="x", axis_label="y", prefix="c3") is None
+    assert module_means_svg(series=[("M", [None])], x_labels=["1"], title="t", y_label="y",
+                            prefix="c4") is None  # fmt: skip

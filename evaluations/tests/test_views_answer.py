@@ -1,0 +1,215 @@
+"""The participant's pages: the answer form, a repeat submit, errors, effects, open evaluations."""
+
+import pytest
+from django.urls import reverse
+
+from evaluations.models import (
+    Completion,
+    EffectTheme,
+    Question,
+    RatingCounter,
+    TextAnswer,
+)
+from evaluations.services import evaluation_form_ensure
+from programs.models import Attendance
+from programs.tests.factories import SessionFactory
+
+from .factories import (
+    answer,
+    close_window,
+    make_group,
+    make_program,
+    participant_login,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(org):
+    return make_program(org)
+
+
+@pytest.fixture
+def setup(program):
+    return make_group(program=program, size=6, name="Grupp Ek")
+
+
+@pytest.fixture
+def participant(setup):
+    return participant_login(setup.enrollments[0], "deltagare@orebro.test")
+
+
+def _answer_url(org, session):
+    return reverse("evaluations:answer", kwargs={"org": org.slug, "session_id": session.pk})
+
+
+def _post_data(session, *, value="5", skip=(), comment="", text=""):
+    form = evaluation_form_ensure(module=session.module)
+    version = form.versions.order_by("-number").first()
+    data = {"version": str(version.pk)}
+    for question in version.questions.order_by("order"):
+        if question.kind == Question.Kind.SCALE and question.order not in skip:
+            data[f"q{question.pk}"] = value
+        if question.kind == Question.Kind.SCALE and question.allow_comment and comment:
+            data[f"c{question.pk}"] = comment
+        if question.kind == Question.Kind.TEXT and text and question.order == 6:
+            data[f"t{question.pk}"] = text
+    return data
+
+
+# --- Answering -------------------------------------------------------------------------------
+
+
+def test_answer_page_shows_each_scale_as_a_fieldset_of_labelled_radios(
+    client, org, setup, participant
+):
+    client.force_login(participant)
+
+    response = client.get(_answer_url(org, setup.sessions[1]))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert html.count("<fieldset") == 5
+    assert html.count("<legend") == 5
+    assert html.count('type="radio"') == 30
+    assert '<label class="form-check-label" for="' in html
+    assert "1 – Instämmer inte alls" in html
+    assert "6 – Instämmer helt" in html
+    assert "Spåra effekter av SVC" not in html
+
+
+def test_posting_the_form_stores_it_and_redirects_to_the_thank_you(client, org, setup, participant):
+    client.force_login(participant)
+    session = setup.sessions[1]
+
+    response = client.post(_answer_url(org, session), _post_data(session, text="Navigatorn."))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "evaluations:thanks", kwargs={"org": org.slug, "session_id": session.pk}
+    )
+    assert Completion.objects.filter(session=session).count() == 1
+    assert list(TextAnswer.objects.values_list("text", flat=True)) == ["Navigatorn."]
+    thanks = client.get(response["Location"])
+    assert "Tack för dina svar" in thanks.content.decode()
+
+
+def test_a_second_post_stores_nothing_and_says_so_in_swedish(client, org, setup, participant):
+    client.force_login(participant)
+    session = setup.sessions[1]
+    client.post(_answer_url(org, session), _post_data(session, value="6"))
+
+    response = client.post(_answer_url(org, session), _post_data(session, value="1"), follow=True)
+
+    assert Completion.objects.count() == 1
+    assert RatingCounter.objects.filter(value=1, count__gt=0).count() == 0
+    assert [str(m) for m in response.context["messages"]] == [
+        "Du har redan besvarat den här utvärderingen. Ditt första svar finns kvar; "
+        "inget nytt sparades."
+    ]
+
+
+def test_errors_are_summarised_and_everything_typed_is_kept(client, org, setup, participant):
+    client.force_login(participant)
+    session = setup.sessions[1]
+    data = _post_data(session, value="4", skip=(2,), comment="Min kommentar", text="Mitt svar")
+
+    response = client.post(_answer_url(org, session), data)
+    html = response.content.decode()
+    form = response.context["form"]
+
+    assert response.status_code == 200
+    assert Completion.objects.count() == 0
+    assert [message for _, message in form.error_summary()] == [
+        "Välj ett värde från 1 till 6 för ”Jag har fått verktyg som jag kan pröva och "
+        "tillämpa i min vardag som chef.”"
+    ]
+    assert form.error_summary()[0][0].endswith("_0")
+    assert "data-error-summary" in html
+    assert html.count("checked") == 4
+    assert html.count("Min kommentar</textarea>") == 3
+    assert "Mitt svar</textarea>" in html
+
+
+def test_a_session_the_participant_did_not_attend_explains_why(client, org, setup, participant):
+    Attendance.objects.filter(enrollment=setup.enrollments[0]).update(
+        status=Attendance.Status.ABSENT
+    )
+    client.force_login(participant)
+
+    response = client.get(_answer_url(org, setup.sessions[1]))
+
+    assert response.status_code == 200
+    assert (
+        "Du kan utvärdera ett modultillfälle när din närvaro där är registrerad."
+        in response.content.decode()
+    )
+    assert "form-check-input" not in response.content.decode()
+
+
+def test_a_closed_evaluation_says_when_it_closed(client, org, setup, participant):
+    close_window(setup.sessions[1])
+    client.force_login(participant)
+
+    response = client.get(_answer_url(org, setup.sessions[1]))
+
+    assert response.status_code == 200
+    assert "Utvärderingen stängde" in response.content.decode()
+    assert '<form method="post" novalidate' not in response.content.decode()
+
+
+def test_the_last_module_asks_for_effects_with_the_three_themes(client, org, program):
+    setup = make_group(program=program, size=1, modules=(4,))
+    user = participant_login(setup.enrollments[0], "sista@orebro.test")
+    client.force_login(user)
+    session = setup.sessions[4]
+
+    page = client.get(_answer_url(org, session)).content.decode()
+    theme = EffectTheme.objects.get(program=program, order=3)
+    data = _post_data(session)
+    data.update({"effect1_theme": str(theme.pk), "effect1_text": "Jag leder förändring bättre."})
+    client.post(_answer_url(org, session), data)
+
+    assert "Spåra effekter av SVC" in page
+    assert page.count("Bättre på att leda förändring") == 3
+    assert list(session.effect_entries.values_list("theme__name", "text")) == [
+        ("Bättre på att leda förändring", "Jag leder förändring bättre.")
+    ]
+
+
+def test_an_effect_without_a_theme_is_an_error(client, org, program):
+    setup = make_group(program=program, size=1, modules=(4,))
+    client.force_login(participant_login(setup.enrollments[0], "sista@orebro.test"))
+    session = setup.sessions[4]
+    data = {**_post_data(session), "effect2_text": "Ett tema saknas."}
+
+    response = client.post(_answer_url(org, session), data)
+
+    assert [m for _, m in response.context["form"].error_summary()] == [
+        "Välj ett tema för effekt 2."
+    ]
+    assert "Ett tema saknas.</textarea>" in response.content.decode()
+
+
+def test_open_evaluations_are_listed_for_the_participant(client, org, setup, participant):
+    client.force_login(participant)
+
+    before = client.get(reverse("evaluations:my_evaluations", kwargs={"org": org.slug}))
+    answer(setup.enrollments[0], setup.sessions[1])
+    after = client.get(reverse("evaluations:my_evaluations", kwargs={"org": org.slug}))
+
+    assert [e.session for e in before.context["open_evaluations"]] == [setup.sessions[1]]
+    assert "Utvärdera Del av en helhet" in before.content.decode()
+    assert after.context["open_evaluations"] == []
+    assert "Du har inga utvärderingar att besvara just nu." in after.content.decode()
+
+
+def test_session_of_another_group_is_404_for_a_participant(client, org, program, participant):
+    other_group = make_group(program=program, size=1).group
+    foreign = SessionFactory(group=other_group, module=program.modules.get(order=2))
+    client.force_login(participant)
+
+    response = client.get(_answer_url(org, foreign))
+
+    assert response.status_code == 404

@@ -1,0 +1,115 @@
+"""The status report as PDF bytes (WeasyPrint, PDF/UA-1, A4), from the report's snapshot.
+
+WeasyPrint's default URL fetcher opens any URL it meets: ``file://`` (it
+would embed ``/etc/passwd`` as an attachment), ``http://169.254.169.254/``,
+the intranet. ``StaticOnlyURLFetcher`` serves the app's own static files
+under a base URL that cannot exist on the network and refuses everything
+else without opening a connection or a file outside the static folders.
+User text reaches the HTML only through Django templates, so it is escaped.
+"""
+
+import logging
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .figures import corrections, figures_view
+from .models import StatusReport
+
+# WeasyPrint logs every layout step at INFO; the root logger would print them all.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+# ``.invalid`` is reserved (RFC 2606): no resolver will ever answer for it.
+BASE_URL = "https://report.invalid/"
+STATIC_PREFIX = BASE_URL + "static/"
+SERVED_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+}
+
+
+class RefusedURL(ValueError):
+    """WeasyPrint asked for something outside the app's static files."""
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Serves ``https://report.invalid/static/<path>`` from the static files; refuses the rest.
+
+    ``served`` and ``refused`` record every URL asked for, for tests and logs.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.served: list[str] = []
+        self.refused: list[str] = []
+
+    def _refuse(self, url: str, reason: str):
+        self.refused.append(url)
+        raise RefusedURL(f"{reason}: {url[:200]}")
+
+    def fetch(self, url, headers=None):
+        if not url.startswith(STATIC_PREFIX):
+            self._refuse(url, "Only the app's static files may be fetched")
+        parts = urlsplit(url)
+        if parts.query or parts.fragment or parts.username or parts.port:
+            self._refuse(url, "Static URLs take no query, fragment, user or port")
+        relative = unquote(parts.path).removeprefix("/static/")
+        normalised = posixpath.normpath(relative)
+        if (
+            normalised != relative
+            or normalised.startswith(("/", "."))
+            or "\\" in relative
+            or "\x00" in relative
+        ):
+            self._refuse(url, "Not a plain static path")
+        content_type = SERVED_TYPES.get(posixpath.splitext(normalised)[1].lower())
+        if content_type is None:
+            self._refuse(url, "Not a served file type")
+        path = finders.find(normalised)
+        if path is None:
+            self._refuse(url, "No such static file")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        self.served.append(url)
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def render_pdf(html: str, *, fetcher: StaticOnlyURLFetcher | None = None) -> bytes:
+    """HTML (already escaped) to a tagged A4 PDF. Every fetch goes through ``fetcher``."""
+    fetcher = fetcher or StaticOnlyURLFetcher()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def status_report_html(report: StatusReport) -> str:
+    """The report's HTML for WeasyPrint, in the report's language, from its snapshot alone."""
+    snapshot = report.snapshot
+    with translation.override(report.language):
+        return render_to_string(
+            "reports/pdf/status_report.html",
+            {
+                "report": report,
+                "snapshot": snapshot,
+                "figures": figures_view(snapshot),
+                "corrections": corrections(snapshot),
+                "stylesheet": STATIC_PREFIX + "reports/status_report.css",
+                "language": report.language,
+            },
+        )
+
+
+def render_status_report(
+    report: StatusReport, *, fetcher: StaticOnlyURLFetcher | None = None
+) -> bytes:
+    """The status report's PDF. Uses nothing but the report row and its snapshot."""
+    return render_pdf(status_report_html(report), fetcher=fetcher)

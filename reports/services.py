@@ -1,0 +1,309 @@
+"""Writes: check-ins, status reports, and the rendering of a report's PDF.
+
+The rendering is split in three steps so that a worker killed at any point
+leaves a state the next run can finish: mark the report as rendering (and
+count the attempt), render the PDF outside any transaction, then store the
+file under the report's fixed name and mark it ready in one transaction.
+Running it again rewrites the same file, so a redelivered task does no harm.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.mail import EmailMultiAlternatives
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from core.outbox import enqueue
+from participants.models import Consultant, Role, User
+from programs.models import CheckIn, Module, Program, Round
+
+from . import rendering, selectors
+from .models import StatusReport
+
+logger = logging.getLogger(__name__)
+
+RENDER_TASK = "reports.render_status_report"
+NOTIFY_TASK = "reports.notify_report_ready"
+# Errors worth another try: the database or the storage was away for a moment.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
+
+
+def private_storage():
+    return storages["private"]
+
+
+# --- Check-ins ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_in_create(
+    *,
+    program: Program,
+    project_leader: User,
+    held_on: dt.date,
+    module: Module | None,
+    consultant: Consultant | None,
+    observations: str,
+    corrections: str,
+    follow_up: str = "",
+) -> CheckIn:
+    """Log one avstämning between the project leader and a module-responsible consultant.
+
+    Side effects: one CheckIn row. Its corrections are carried into the next
+    status report (``selectors.corrections_for_period``).
+    """
+    if module is not None and module.program_id != program.pk:
+        raise ValidationError({"module": _("Choose a module of this program.")})
+    if (
+        consultant is not None
+        and not consultant.organisations.filter(pk=program.organisation_id).exists()
+    ):
+        raise ValidationError({"consultant": _("Choose a consultant who works for you.")})
+    check_in = CheckIn(
+        program=program,
+        project_leader=project_leader,
+        held_on=held_on,
+        module=module,
+        consultant=consultant,
+        observations=observations,
+        corrections=corrections,
+        follow_up=follow_up,
+    )
+    check_in.full_clean()
+    check_in.save()
+    return check_in
+
+
+# --- Status reports -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def status_report_create(
+    *,
+    program: Program,
+    created_by: User | None,
+    period_start: dt.date,
+    period_end: dt.date,
+    summary: str,
+    according_to_plan: str = "",
+    deviations: str = "",
+    corrections_made: str = "",
+    decisions_requested: str = "",
+    focus_round: Round | None = None,
+    focus_module: Module | None = None,
+    language: str | None = None,
+    created_at: dt.datetime | None = None,
+    generate: bool = True,
+) -> StatusReport:
+    """Write the next numbered report of the program and queue its PDF.
+
+    The number is the program's highest plus one, taken while the program's
+    row is locked, so two coordinators saving at once get Nr n and n + 1.
+    The figures are frozen into ``snapshot`` now.
+
+    Side effects: one StatusReport row; with ``generate``, an outbox task
+    ``reports.render_status_report`` sent after commit.
+    """
+    locked = Program.objects.select_for_update().get(pk=program.pk)
+    if focus_round is not None and focus_round.program_id != locked.pk:
+        raise ValidationError({"focus_round": _("Choose a round of this program.")})
+    if focus_module is not None and focus_module.program_id != locked.pk:
+        raise ValidationError({"focus_module": _("Choose a module of this program.")})
+    highest = StatusReport.objects.filter(program=locked).aggregate(n=Max("number"))["n"] or 0
+    report = StatusReport(
+        program=locked,
+        number=highest + 1,
+        created_by=created_by,
+        period_start=period_start,
+        period_end=period_end,
+        summary=summary,
+        according_to_plan=according_to_plan,
+        deviations=deviations,
+        corrections_made=corrections_made,
+        decisions_requested=decisions_requested,
+        focus_round=focus_round,
+        focus_module=focus_module,
+        language=language or settings.LANGUAGE_CODE,
+        created_at=created_at or timezone.now(),
+        status=StatusReport.Status.QUEUED,
+    )
+    report.full_clean()
+    report.save()
+    # Taken after the insert, so "status reports" counts this one too.
+    report.snapshot = {
+        **selectors.report_snapshot(
+            program=locked,
+            period_start=period_start,
+            period_end=period_end,
+            as_of=report.created_at,
+        ),
+        "focus_round": focus_round.number if focus_round else None,
+        "focus_module": str(focus_module) if focus_module else "",
+    }
+    report.save(update_fields=["snapshot"])
+    if generate:
+        enqueue(RENDER_TASK, report_id=report.pk)
+    return report
+
+
+@transaction.atomic
+def status_report_generate(*, report: StatusReport) -> StatusReport:
+    """Queue the PDF of a report that has none (or whose rendering failed), from its snapshot.
+
+    Side effects: status back to queued; one outbox task after commit. A
+    report whose PDF is ready or on its way is left alone, so a double click
+    queues one task.
+    """
+    locked = StatusReport.objects.select_for_update().get(pk=report.pk)
+    if not locked.can_generate:
+        return locked
+    locked.status = StatusReport.Status.QUEUED
+    locked.error_message = ""
+    locked.save(update_fields=["status", "error_message"])
+    enqueue(RENDER_TASK, report_id=locked.pk)
+    return locked
+
+
+def report_file_name(report: StatusReport) -> str:
+    """The report's one place in private storage; every rendering writes here."""
+    program = report.program
+    return (
+        f"status-reports/{program.organisation.slug}/program-{program.pk}/"
+        f"statusrapport-{report.number}-{report.pk}.pdf"
+    )
+
+
+def _start_rendering(report_id: int) -> StatusReport | None:
+    with transaction.atomic():
+        report = (
+            StatusReport.objects.select_for_update(of=("self",))
+            .select_related("program__organisation", "focus_round", "focus_module")
+            .filter(pk=report_id)
+            .first()
+        )
+        if report is None:
+            return None
+        report.status = StatusReport.Status.RENDERING
+        report.attempts += 1
+        report.error_message = ""
+        report.save(update_fields=["status", "attempts", "error_message"])
+    return report
+
+
+def _store(report: StatusReport, pdf: bytes, *, notify: bool) -> StatusReport:
+    storage = private_storage()
+    name = report_file_name(report)
+    with transaction.atomic():
+        locked = StatusReport.objects.select_for_update().get(pk=report.pk)
+        first_time = locked.rendered_at is None
+        # FileSystemStorage never overwrites: it would pick another name.
+        storage.delete(name)
+        stored = storage.save(name, ContentFile(pdf))
+        if stored != name:
+            raise OSError(f"Storage saved {name!r} as {stored!r}")
+        locked.file_name = stored
+        locked.status = StatusReport.Status.READY
+        locked.rendered_at = timezone.now()
+        locked.error_message = ""
+        locked.save(update_fields=["file_name", "status", "rendered_at", "error_message"])
+        if first_time and notify:
+            enqueue(NOTIFY_TASK, report_id=locked.pk)
+    return locked
+
+
+def status_report_mark_failed(*, report_id: int, error: str) -> None:
+    """Record that the PDF could not be made; the page then offers "try again"."""
+    StatusReport.objects.filter(pk=report_id).exclude(status=StatusReport.Status.READY).update(
+        status=StatusReport.Status.FAILED, error_message=error[:2000]
+    )
+
+
+def status_report_render(*, report_id: int, notify: bool = True) -> StatusReport | None:
+    """Render the report's PDF from its snapshot and store it. Idempotent.
+
+    Returns None when the report no longer exists. Transient errors
+    (``TRANSIENT_ERRORS``) propagate so the task retries; any other error
+    marks the report failed.
+
+    Side effects: the file ``report_file_name(report)`` written (replaced);
+    status rendering → ready or failed; the first time a report becomes
+    ready (and ``notify``), an outbox task ``reports.notify_report_ready``.
+    """
+    report = _start_rendering(report_id)
+    if report is None:
+        logger.info("Status report %s is gone; nothing to render", report_id)
+        return None
+    try:
+        pdf = rendering.render_status_report(report)
+        return _store(report, pdf, notify=notify)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        logger.exception("Status report %s could not be rendered", report_id)
+        status_report_mark_failed(report_id=report_id, error=f"{type(exc).__name__}: {exc}")
+        report.refresh_from_db()
+        return report
+
+
+# --- Notification -------------------------------------------------------------------------
+
+
+def steering_group_users(*, organisation) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__role=Role.STEERING,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def report_ready_message(*, report: StatusReport, user: User) -> EmailMultiAlternatives:
+    """The e-mail telling a steering-group member that a report is ready: a link, not the file."""
+    program = report.program
+    path = reverse(
+        "reports:report_detail", kwargs={"org": program.organisation.slug, "report_id": report.pk}
+    )
+    context = {
+        "report": report,
+        "program": program,
+        "organisation": program.organisation,
+        "user": user,
+        "url": settings.SITE_URL.rstrip("/") + path,
+    }
+    with translation.override(report.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("reports/email/report_ready_subject.txt", context).strip()
+        text = render_to_string("reports/email/report_ready.txt", context)
+        html = render_to_string("reports/email/report_ready.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def status_report_notify(*, report_id: int) -> int:
+    """E-mail every steering-group member of the report's organisation. Returns how many.
+
+    Side effects: one e-mail per member (each sees only their own address).
+    """
+    report = (
+        StatusReport.objects.select_related("program__organisation")
+        .filter(pk=report_id, status=StatusReport.Status.READY)
+        .first()
+    )
+    if report is None:
+        return 0
+    users = steering_group_users(organisation=report.program.organisation)
+    for user in users:
+        report_ready_message(report=report, user=user).send()
+    return len(users)

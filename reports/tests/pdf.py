@@ -1,0 +1,56 @@
+"""Reading a rendered PDF the way a person would: its text, its facts, its first page as pixels."""
+
+import re
+import subprocess
+from pathlib import Path
+
+from PIL import Image, ImageStat
+
+
+def pdf_text(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
+    """The PDF's text (pdftotext): words hyphenated at a line end joined again, every run of
+    whitespace made one space. (pdftotext writes a no-break space as a plain space.)
+
+    With ``layout`` the text keeps the page's physical layout first, so a table
+    reads row by row.
+    """
+    path = tmp_path / "text.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    text = re.sub("[\u2010\u00ad]\n", "", text)
+    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+
+
+def pdf_info(pdf: bytes, tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "info.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    return {
+        key.strip(): value.strip()
+        for key, value in (line.split(":", 1) for line in out.splitlines() if ":" in line)
+    }
+
+
+def page_image(pdf: bytes, tmp_path: Path, *, page: int = 1, dpi: int = 50) -> Image.Image:
+    """One page rendered by pdftoppm, in grey."""
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf)
+    prefix = tmp_path / "page"
+    subprocess.run(
+        ["pdftoppm", "-gray", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page),
+         "-singlefile", str(path), str(prefix)],
+        check=True,
+    )  # fmt: skip
+    return Image.open(f"{prefix}.png")
+
+
+def ink(image: Image.Image) -> tuple[float, float]:
+    """(share of pixels that are not white, standard deviation of the grey levels)."""
+    grey = image.convert("L")
+    histogram = grey.histogram()  # pixels per grey level 0–255
+    return sum(histogram[:200]) / sum(histogram), ImageStat.Stat(grey).stddev[0]

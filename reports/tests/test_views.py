@@ -1,0 +1,426 @@
+"""The pages: check-ins, the dashboard, writing a report, following its PDF and downloading it.
+What each page says, and flat query counts at two data sizes."""
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from programs.models import CheckIn
+from programs.tests.factories import CheckInFactory
+from reports.models import StatusReport
+from reports.tests.conftest import grow_program
+from reports.tests.factories import MINIMAL_PDF, StatusReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class _PageParser(HTMLParser):
+    """Collects the dashboard's figures (``data-figure``) and every table's rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.figures: dict[str, str] = {}
+        self.tables: dict[str, list[list[str]]] = {}
+        self._figure: str | None = None
+        self._figure_tag = ""
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "data-figure" in attrs:
+            self._figure, self._figure_tag, self._text = attrs["data-figure"], tag, []
+        if tag == "table":
+            self._table = attrs.get("id") or f"table-{len(self.tables)}"
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th") and self._table:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if self._figure and tag == self._figure_tag:
+            self.figures[self._figure] = "".join(self._text).strip()
+            self._figure = None
+        if tag in ("td", "th") and self._cell is not None:
+            # Only ASCII whitespace: the Swedish "81,8\u00a0%" keeps its no-break space.
+            text = re.sub(r"[ \t\r\n]+", " ", "".join(self._cell)).strip()
+            self.tables[self._table][-1].append(text)
+            self._cell = None
+        if tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._figure:
+            self._text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parse(response) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def url(name, **kwargs):
+    return reverse(f"reports:{name}", kwargs={"org": "orebro", **kwargs})
+
+
+# --- Check-ins ------------------------------------------------------------------------------
+
+
+def test_check_in_list_shows_the_programs_check_ins_newest_first(
+    client, hr_user, small_program, check_ins, other_org
+):
+    CheckInFactory(program__organisation=other_org, corrections="Annan kommun.")
+    client.force_login(hr_user)
+
+    response = client.get(url("check_in_list", program_id=small_program.program.pk))
+
+    assert parse(response).tables["check-ins"] == [
+        ["Datum", "Modul", "Konsult", "Beslutade korrigeringar"],
+        [
+            "2015-04-20",
+            "2. Klar ledare",
+            "Konsult 0",
+            "Kortare rollspel följda av reflektion i par.",
+        ],
+        ["2015-03-16", "1. Del av en helhet", "Konsult 0", "Mer tid för fallarbete."],
+    ]
+
+
+def test_check_in_list_filters_by_module(client, hr_user, small_program, check_ins):
+    client.force_login(hr_user)
+    module = small_program.modules[0]
+
+    response = client.get(
+        url("check_in_list", program_id=small_program.program.pk), {"modul": module.pk}
+    )
+
+    rows = parse(response).tables["check-ins"]
+    assert [row[0] for row in rows[1:]] == ["2015-03-16"]
+    assert "1 avstämning om 1. Del av en helhet" in response.content.decode()
+
+
+def test_check_in_form_shows_the_previous_corrections(client, hr_user, small_program, check_ins):
+    client.force_login(hr_user)
+
+    response = client.get(url("check_in_create", program_id=small_program.program.pk))
+
+    page = response.content.decode()
+    assert "Föregående avstämning, 20 april 2015" in page
+    assert "Kortare rollspel följda av reflektion i par." in page
+
+
+def test_logging_a_check_in_stores_it_and_shows_it(client, hr_user, small_program, check_ins):
+    client.force_login(hr_user)
+    module, consultant = small_program.modules[1], small_program.consultants[0]
+
+    response = client.post(
+        url("check_in_create", program_id=small_program.program.pk),
+        {
+            "held_on": "2015-05-18",
+            "module": module.pk,
+            "consultant": consultant.pk,
+            "observations": "Navigatorn uppskattas.",
+            "corrections": "En mall för färdplanen tas fram.",
+            "follow_up": "Rollspelen är kortare nu.",
+        },
+    )
+
+    check_in = CheckIn.objects.get(held_on=dt.date(2015, 5, 18))
+    assert response.status_code == 302
+    assert response["Location"] == url("check_in_detail", check_in_id=check_in.pk)
+    assert (check_in.project_leader, check_in.module, check_in.consultant) == (
+        hr_user,
+        module,
+        consultant,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "<h1>Avstämning 18 maj 2015</h1>" in page
+    assert "Avstämningen är sparad." in page
+    assert "<p>Rollspelen är kortare nu.</p>" in page
+
+
+def test_check_in_form_errors_are_summarised_in_swedish(client, hr_user, small_program):
+    client.force_login(hr_user)
+
+    response = client.post(
+        url("check_in_create", program_id=small_program.program.pk),
+        {"held_on": "", "module": "", "observations": ""},
+    )
+
+    assert response.status_code == 200
+    summary = re.search(
+        r"<div class=\"error-summary.*?</div>", response.content.decode(), re.S
+    ).group(0)
+    assert re.findall(r'<a class="alert-link" href="#(\w+)">([^<]+)</a>', summary) == [
+        ("id_held_on", "Detta fält måste fyllas i."),
+        ("id_module", "Detta fält måste fyllas i."),
+        ("id_observations", "Detta fält måste fyllas i."),
+    ]
+    assert CheckIn.objects.count() == 0
+
+
+def test_check_in_of_another_programs_module_is_refused(client, hr_user, small_program):
+    from programs.tests.factories import ModuleFactory, ProgramFactory
+
+    foreign = ModuleFactory(program=ProgramFactory(organisation=small_program.program.organisation))
+    client.force_login(hr_user)
+
+    response = client.post(
+        url("check_in_create", program_id=small_program.program.pk),
+        {"held_on": "2015-05-18", "module": foreign.pk, "observations": "X"},
+    )
+
+    assert response.status_code == 200
+    assert CheckIn.objects.count() == 0
+
+
+# --- Dashboard --------------------------------------------------------------------------------
+
+
+def test_dashboard_shows_the_programs_figures(client, steering_user, small_program, check_ins):
+    client.force_login(steering_user)
+
+    response = client.get(url("dashboard", program_id=small_program.program.pk))
+
+    page = parse(response)
+    assert page.figures == {
+        "rounds": "2",
+        "groups": "3",
+        "enrolled": "9",
+        "completed": "4",
+        "withdrawn": "1",
+        "sessions_held": "3",
+        "sessions_planned": "2",
+        "attendance_rate": "81,8\u00a0%",
+        "evaluation_mean": "–",
+        "response_rate": "–",
+        "consultants": "4",
+        "check_ins": "2",
+        "status_reports": "0",
+    }
+    assert page.tables["table-attendance"] == [
+        ["Modul", "Närvarande", "Registrerade", "Närvaro"],
+        ["1. Del av en helhet", "6", "7", "85,7\u00a0%"],
+        ["2. Klar ledare", "3", "4", "75,0\u00a0%"],
+    ]
+    assert page.tables["table-agreements"] == [
+        ["Status", "Överenskommelser"],
+        ["Utkast", "1"],
+        ["Väntar på chefen", "1"],
+        ["Återsänd", "0"],
+        ["Överenskommen", "2"],
+    ]
+    assert "Inga utvärderingsresultat än." in response.content.decode()
+
+
+def test_dashboard_charts_are_inline_svg_without_styles(client, hr_user, small_program):
+    client.force_login(hr_user)
+
+    page = client.get(url("dashboard", program_id=small_program.program.pk)).content.decode()
+
+    svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
+    assert [re.search(r'aria-labelledby="([^"]+)"', svg).group(1) for svg in svgs] == [
+        "chart-attendance-title",
+        "chart-agreements-title",
+    ]
+    assert '<title id="chart-attendance-title">Närvaro per modul</title>' in svgs[0]
+    assert [("<style" in svg, "style=" in svg, "<script" in svg) for svg in svgs] == [
+        (False, False, False),
+        (False, False, False),
+    ]
+
+
+def test_dashboard_query_count_is_flat(client, hr_user, small_program, check_ins, queries):
+    client.force_login(hr_user)
+
+    queries.assert_flat(
+        client,
+        url("dashboard", program_id=small_program.program.pk),
+        grow=lambda: grow_program(small_program, groups=4, members=5),
+    )
+
+
+def test_check_in_list_query_count_is_flat(client, hr_user, small_program, check_ins, queries):
+    client.force_login(hr_user)
+
+    queries.assert_flat(
+        client,
+        url("check_in_list", program_id=small_program.program.pk),
+        grow=lambda: grow_program(small_program, groups=3, members=2),
+    )
+
+
+def test_report_list_query_count_is_flat(client, steering_user, small_program, queries):
+    client.force_login(steering_user)
+    StatusReportFactory(program=small_program.program, number=1, ready=True)
+
+    def grow():
+        for number in range(2, 7):
+            StatusReportFactory(program=small_program.program, number=number, ready=number % 2)
+
+    queries.assert_flat(client, url("report_list", program_id=small_program.program.pk), grow=grow)
+
+
+# --- Writing a report and following its PDF ---------------------------------------------------
+
+
+def test_report_form_suggests_the_corrections_since_the_last_report(
+    client, hr_user, small_program, check_ins
+):
+    StatusReportFactory(
+        program=small_program.program,
+        number=1,
+        period_start=dt.date(2015, 1, 1),
+        period_end=dt.date(2015, 3, 31),
+    )
+    client.force_login(hr_user)
+
+    response = client.get(url("report_create", program_id=small_program.program.pk))
+
+    form = response.context["form"]
+    assert (form["period_start"].value(), form["corrections_made"].value()) == (
+        dt.date(2015, 3, 31),
+        "2015-04-20: Kortare rollspel följda av reflektion i par.",
+    )
+
+
+def test_writing_a_report_generates_its_pdf_and_shows_it_ready(
+    client, hr_user, small_program, check_ins, django_capture_on_commit_callbacks
+):
+    client.force_login(hr_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("report_create", program_id=small_program.program.pk),
+            {
+                "period_start": "2015-03-01",
+                "period_end": "2015-04-30",
+                "focus_round": small_program.rounds[0].pk,
+                "summary": "Programmet har startat <b>bra</b>.",
+                "according_to_plan": "Modul 1 genomfördes.",
+            },
+        )
+
+    report = StatusReport.objects.get()
+    assert response["Location"] == url("report_detail", report_id=report.pk)
+    assert (report.number, report.status, report.created_by) == (
+        1,
+        StatusReport.Status.READY,
+        hr_user,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Statusrapport nr 1 är sparad. Dess PDF skapas." in page
+    assert "<p>Programmet har startat &lt;b&gt;bra&lt;/b&gt;.</p>" in page
+    assert "Ladda ner statusrapport nr 1 (PDF)" in page
+    assert "hx-trigger" not in page
+
+
+def test_report_form_refuses_a_period_backwards(client, hr_user, small_program):
+    client.force_login(hr_user)
+
+    response = client.post(
+        url("report_create", program_id=small_program.program.pk),
+        {"period_start": "2015-04-30", "period_end": "2015-03-01", "summary": "X"},
+    )
+
+    assert response.context["form"].errors == {
+        "period_end": ["Perioden måste sluta samma dag som den börjar eller senare."]
+    }
+    assert StatusReport.objects.count() == 0
+
+
+def test_pending_report_polls_its_status_every_two_seconds(client, steering_user, small_program):
+    report = StatusReportFactory(program=small_program.program, status=StatusReport.Status.QUEUED)
+    client.force_login(steering_user)
+
+    response = client.get(url("report_status", report_id=report.pk), HTTP_HX_REQUEST="true")
+
+    page = response.content.decode()
+    assert page.startswith(
+        f'<div id="report-status" data-status="queued" '
+        f'hx-get="/o/orebro/statusrapporter/{report.pk}/status/" hx-trigger="every 2s" '
+        f'hx-swap="outerHTML">'
+    )
+    assert "I kö" in page
+    assert "PDF:en skapas. Sidan uppdateras av sig själv." in page
+
+
+def test_ready_report_stops_polling_and_offers_the_download(client, steering_user, small_program):
+    report = StatusReportFactory(program=small_program.program, ready=True)
+    client.force_login(steering_user)
+
+    page = client.get(url("report_status", report_id=report.pk)).content.decode()
+
+    assert "hx-trigger" not in page
+    assert f'href="/o/orebro/statusrapporter/{report.pk}/pdf/"' in page
+
+
+def test_failed_report_says_so_in_swedish_and_offers_try_again(
+    client, steering_user, small_program, django_capture_on_commit_callbacks
+):
+    report = StatusReportFactory(
+        program=small_program.program,
+        status=StatusReport.Status.FAILED,
+        error_message="OSError: disk full",
+    )
+    client.force_login(steering_user)
+
+    page = client.get(url("report_detail", report_id=report.pk)).content.decode()
+
+    assert "PDF:en kunde inte skapas." in page
+    assert "OSError" not in page
+    assert '<button type="submit" class="btn btn-primary">Försök igen</button>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("report_generate", report_id=report.pk))
+    report.refresh_from_db()
+    assert response["Location"] == url("report_detail", report_id=report.pk)
+    assert report.status == StatusReport.Status.READY
+
+
+def test_download_hands_out_the_stored_pdf(client, steering_user, small_program):
+    report = StatusReportFactory(program=small_program.program, number=4, ready=True)
+    client.force_login(steering_user)
+
+    response = client.get(url("report_download", report_id=report.pk))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="statusrapport-4.pdf"'
+    assert b"".join(response.streaming_content) == MINIMAL_PDF
+
+
+def test_download_of_a_report_without_pdf_is_404(client, steering_user, small_program):
+    report = StatusReportFactory(program=small_program.program, status=StatusReport.Status.QUEUED)
+    client.force_login(steering_user)
+
+    assert client.get(url("report_download", report_id=report.pk)).status_code == 404
+
+
+def test_report_page_shows_the_frozen_figures_not_the_live_ones(
+    client, steering_user, small_program, check_ins
+):
+    report = StatusReportFactory(program=small_program.program, number=1)
+    grow_program(small_program, groups=2, members=4)
+    client.force_login(steering_user)
+
+    report_page = parse(client.get(url("report_detail", report_id=report.pk)))
+    live_page = parse(client.get(url("dashboard", program_id=small_program.program.pk)))
+
+    assert (report_page.figures["groups"], report_page.figures["enrolled"]) == ("3", "9")
+    assert (live_page.figures["groups"], live_page.figures["enrolled"]) == ("5", "17")
+
+
+def test_steering_group_sees_no_write_links(client, steering_user, small_program):
+    client.force_login(steering_user)
+
+    page = client.get(url("report_list", program_id=small_program.program.pk)).content.decode()
+
+    assert "Skriv en statusrapport" not in page
+    assert "Avstämningar" not in page
