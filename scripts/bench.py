@@ -82,6 +82,16 @@ CASES: list[HttpCase | TimedCase] = [
         target=value_at_most(1),
         note="programs.composition.compose, 10 departments",
     ),
+    # Issue 6: a full evaluation submit, GET the form then POST the answers, per participant.
+    HttpCase(
+        "evaluation submit (GET + POST)",
+        "/",
+        lua=program_cases.evaluation_submit_lua,
+        baseline="one-query view",
+        target=ratio_at_least(0.40),
+        note="1,200 participants of one open session, each GETs the form and POSTs once; "
+        "req/s counts GETs and POSTs; target also p99 < 100 ms",
+    ),
     # Issue 7: the dashboard at national scale and status report PDFs.
     HttpCase(
         "program in figures, 150k managers",

@@ -76,3 +76,106 @@ def national_scale_program_url() -> str:
     org = Organisation.objects.get(slug="skala-001")
     program = org.programs.order_by("pk").first()
     return f"/o/{org.slug}/program/{program.pk}/"
+
+
+# --- Issue 6: a full evaluation submit (GET the form, POST the answers) ----------------------
+
+EVALUATION_PARTICIPANTS = 1200
+
+
+def _evaluation_fixture(ctx):
+    """An organisation with one open session and many participants who attended it.
+
+    Returns (answer path, per-participant Cookie headers, CSRF token, POST body).
+    """
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from evaluations import selectors
+    from evaluations.services import evaluation_form_ensure
+    from participants.models import Department, Organisation, Person
+    from programs.models import Attendance, Enrollment, Group, Module, Program, Round, Session
+
+    ctx.django()
+    slug = f"bench-eval-{next(_counter)}"
+    org = Organisation.objects.create(name="Bänkkommun utvärdering", slug=slug)
+    program = Program.objects.create(
+        organisation=org, name="SVC", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 12, 31)
+    )
+    module = Module.objects.create(program=program, order=1, name="Del av en helhet",
+                                   duration_days=1.5)  # fmt: skip
+    round_ = Round.objects.create(program=program, number=1, starts_on=program.starts_on,
+                                  ends_on=program.ends_on)  # fmt: skip
+    group = Group.objects.create(round=round_, number=1)
+    ended = timezone.now() - dt.timedelta(days=1)
+    session = Session.objects.create(
+        group=group, module=module, starts_at=ended - dt.timedelta(hours=8), ends_at=ended
+    )
+    department = Department.objects.create(organisation=org, name="Förvaltning")
+    user_model = get_user_model()
+    users = user_model.objects.bulk_create(
+        user_model(email=f"deltagare{n}@{slug}.example", full_name=f"Deltagare {n}")
+        for n in range(EVALUATION_PARTICIPANTS)
+    )
+    people = Person.objects.bulk_create(
+        Person(organisation=org, employee_number=str(n), first_name="D", last_name=str(n),
+               department=department, user=user)
+        for n, user in enumerate(users)
+    )  # fmt: skip
+    enrollments = Enrollment.objects.bulk_create(
+        Enrollment(person=p, group=group, program=program, status="active") for p in people
+    )
+    Attendance.objects.bulk_create(
+        Attendance(enrollment=e, session=session, status="present") for e in enrollments
+    )
+    cookies = []
+    for user in users:
+        store = SessionStore()
+        store["_auth_user_id"] = str(user.pk)
+        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_hash"] = user.get_session_auth_hash()
+        store.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+    content = selectors.form_content(form=evaluation_form_ensure(module=module))
+    fields = [f"version={content.version.pk}"]
+    for question in content.questions:
+        if question.kind == "scale":
+            fields.append(f"q{question.pk}=5")
+    path = f"/o/{slug}/utvardering/{session.pk}/"
+    return path, cookies, "&".join(fields)
+
+
+def evaluation_submit_lua(ctx) -> str:
+    """wrk script: each thread walks its own half of the participants, GET then POST each."""
+    path, cookies, body = _evaluation_fixture(ctx)
+    token = "benchcsrftoken0123456789abcdefgh"  # noqa: S105 - a CSRF token, not a secret
+    quoted = ",\n".join(f'"{c}; csrftoken={token}"' for c in cookies)
+    return f"""
+local cookies = {{
+{quoted}
+}}
+local counter = 0
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+local i = 0
+function request()
+  local half = math.floor(#cookies / 2)
+  local user = (tid or 0) * half + (math.floor(i / 2) % half) + 1
+  local headers = {{}}
+  headers["Cookie"] = cookies[user]
+  headers["X-CSRFToken"] = "{token}"
+  headers["Referer"] = "http://127.0.0.1{path}"
+  i = i + 1
+  if i % 2 == 1 then
+    return wrk.format("GET", "{path}", headers)
+  end
+  headers["Content-Type"] = "application/x-www-form-urlencoded"
+  return wrk.format("POST", "{path}", headers, "{body}")
+end
+"""

@@ -100,7 +100,7 @@ class HttpCase:
     method: str = "GET"
     body: str | None = None
     content_type: str = "application/x-www-form-urlencoded"
-    lua: str | None = None
+    lua: str | Callable[[Context], str] | None = None
     expect_status: int = 200
     allow_non_2xx: bool = False
     target: Target | None = None

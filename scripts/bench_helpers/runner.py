@@ -157,7 +157,8 @@ def _run_http(case: HttpCase, ctx: Context, result: Result):
     # A path may depend on what setup created (e.g. an object id): then it is a callable.
     path = case.path(ctx) if callable(case.path) else case.path
 
-    script_text = case.lua
+    # A script may depend on what setup created: then it is a callable of the context.
+    script_text = case.lua(ctx) if callable(case.lua) else case.lua
     if script_text is None and (case.method != "GET" or case.body is not None):
         script_text = wrk.lua_for_request(case.method, case.body, case.content_type)
 
