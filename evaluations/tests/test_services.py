@@ -390,7 +390,7 @@ def test_submitting_with_redis_stopped_stores_the_answer(program, redis_stopped)
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_identical_submits_store_exactly_one_answer(program):
     if connection.vendor != "postgresql":
-        pytest.skip("Needs PostgreSQL: SQLite serialises writers and cannot show the race.")
+        pytest.fail("Needs PostgreSQL (SQLite serialises writers): run with `make test`.")
     setup = make_group(program=program, size=1)
     session, enrollment = setup.sessions[1], setup.enrollments[0]
     answers = answers_for(session, value=6, text="En gång.")
@@ -424,7 +424,7 @@ def test_two_concurrent_identical_submits_store_exactly_one_answer(program):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submits_of_different_participants_lose_no_increment(program):
     if connection.vendor != "postgresql":
-        pytest.skip("Needs PostgreSQL.")
+        pytest.fail("Needs PostgreSQL: run with `make test`.")
     setup = make_group(program=program, size=8)
     session = setup.sessions[1]
     answer(setup.enrollments[0], session, value=3)  # the counters exist before the race

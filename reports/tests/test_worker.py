@@ -222,10 +222,9 @@ def test_a_transient_storage_error_is_retried_by_the_worker(
 def test_real_worker_report_shows_the_evaluation_mean_and_suppressed_groups(
     real_queue, demo_program, worker_files, tmp_path
 ):
-    evaluations_demo = pytest.importorskip(
-        "evaluations.demo", reason="the evaluations app has not landed in this tree"
-    )
-    evaluations_demo.seed_demo_evaluations(program=demo_program)
+    from evaluations.demo import seed_demo_evaluations
+
+    seed_demo_evaluations(program=demo_program)
 
     report = _wait(_generate(demo_program).pk, _ready)
 
