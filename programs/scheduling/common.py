@@ -1,0 +1,33 @@
+"""Constants and small helpers shared by the scheduling modules."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import (
+    QuerySet,
+)
+from django.utils import formats, timezone
+
+from core.models import OutboxTask
+
+from ..models import Enrollment
+
+SEND_INVITATIONS = "programs.send_group_invitations"
+SEND_REMINDER = "programs.send_session_reminder"
+SEND_LOGIN_LINK = "participants.send_login_link"
+IN_FLIGHT = (OutboxTask.State.PENDING, OutboxTask.State.QUEUED)
+# A login link asked for this recently is not sent again (a double click, a second HR user).
+LOGIN_LINK_GRACE = dt.timedelta(minutes=15)
+PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+
+
+def reminder_days() -> int:
+    return int(getattr(settings, "SESSION_REMINDER_DAYS", 7))
+
+
+def when_text(moment: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def place_holders(**filters) -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(status__in=PLACE_STATUSES, **filters)

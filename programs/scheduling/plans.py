@@ -1,0 +1,265 @@
+"""Scheduling a group's four sessions: module order and no double-booking."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.models import OutboxTask
+from participants.models import Consultant
+
+from ..models import Group, Module, Session
+from ..services import session_save
+from .common import SEND_INVITATIONS, when_text
+
+# --- Scheduling a group's sessions ---------------------------------------------------------
+
+PLAN_FIELDS = ("starts_at", "ends_at", "venue", "process_leader")
+
+
+def plan_field(order: int, name: str) -> str:
+    """The key of one module's value, in the scheduling form and in the service's errors."""
+    return f"m{order}_{name}"
+
+
+@dataclass
+class SessionPlan:
+    """What the scheduling page asks for one module; no times means "not scheduled yet"."""
+
+    module: Module
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    venue: str = ""
+    process_leader: Consultant | None = None
+    session: Session | None = None  # the stored session of this module, if any
+
+    @property
+    def has_times(self) -> bool:
+        return self.starts_at is not None and self.ends_at is not None
+
+    def times_changed(self) -> bool:
+        stored = self.session
+        when = (self.starts_at, self.ends_at)
+        return stored is None or (stored.starts_at, stored.ends_at) != when
+
+    def booking_changed(self) -> bool:
+        leader_id = self.process_leader.pk if self.process_leader else None
+        return self.times_changed() or leader_id != self.session.process_leader_id
+
+    def differs_from_stored(self) -> bool:
+        return self.booking_changed() or self.venue != self.session.venue
+
+
+def schedule_plans(*, group: Group) -> list[SessionPlan]:
+    """One plan per module of the group's program, in order, filled from the stored sessions."""
+    modules = Module.objects.filter(program_id=group.round.program_id).order_by("order")
+    stored = {
+        s.module_id: s for s in Session.objects.filter(group=group).select_related("process_leader")
+    }
+    plans = []
+    for module in modules:
+        session = stored.get(module.pk)
+        plans.append(
+            SessionPlan(
+                module=module,
+                starts_at=session.starts_at if session else None,
+                ends_at=session.ends_at if session else None,
+                venue=session.venue if session else "",
+                process_leader=session.process_leader if session else None,
+                session=session,
+            )
+        )
+    return plans
+
+
+def _plan_errors(*, plans: list[SessionPlan]) -> dict[str, list[ValidationError]]:
+    """Times missing, ending before starting, or out of module order."""
+    errors: dict[str, list[ValidationError]] = defaultdict(list)
+    previous = None
+    for plan in plans:
+        order = plan.module.order
+        problem = None
+        if plan.starts_at is None and plan.ends_at is None:
+            if plan.session is not None:
+                message = _("Module %(order)d is already scheduled; give it a start and an end.")
+                problem = ("starts_at", message, "scheduled")
+            elif plan.venue or plan.process_leader:
+                message = _(
+                    "Module %(order)d: give the start and the end, or leave the module empty."
+                )
+                problem = ("starts_at", message, "required")
+        elif plan.starts_at is None:
+            problem = ("starts_at", _("Module %(order)d: give the start too."), "required")
+        elif plan.ends_at is None:
+            problem = ("ends_at", _("Module %(order)d: give the end too."), "required")
+        elif plan.ends_at <= plan.starts_at:
+            message = _("Module %(order)d must end after it starts.")
+            problem = ("ends_at", message, "ends_before_start")
+        elif (
+            previous is not None
+            and plan.starts_at < previous.ends_at
+            and (plan.times_changed() or previous.times_changed())
+        ):
+            message = _(
+                "Module %(order)d cannot start before module %(previous)d has ended (%(end)s)."
+            )
+            problem = ("starts_at", message, "module_order")
+        if problem is not None:
+            name, message, code = problem
+            text = message % {
+                "order": order,
+                "previous": previous.module.order if previous else 0,
+                "end": when_text(previous.ends_at) if previous else "",
+            }
+            errors[plan_field(order, name)].append(ValidationError(text, code=code))
+        if plan.has_times and (problem is None or problem[2] == "module_order"):
+            previous = plan
+    return errors
+
+
+def _booking_errors(*, group: Group, plans: list[SessionPlan]) -> dict[str, list[ValidationError]]:
+    """A process leader booked elsewhere at an overlapping time, or not working for us.
+
+    Only new or changed bookings are checked: a clash already stored (from an
+    import, say) does not block changing the venue of another module.
+    """
+    errors: dict[str, list[ValidationError]] = defaultdict(list)
+    booked = [
+        p
+        for p in plans
+        if p.has_times
+        and p.ends_at > p.starts_at
+        and p.process_leader is not None
+        and p.booking_changed()
+    ]
+    if not booked:
+        return errors
+    organisation_id = group.round.program.organisation_id
+    leader_ids = {p.process_leader.pk for p in booked}
+    ours = set(
+        Consultant.objects.filter(pk__in=leader_ids, organisations=organisation_id).values_list(
+            "pk", flat=True
+        )
+    )
+    others = list(
+        Session.objects.filter(
+            process_leader_id__in=leader_ids,
+            starts_at__lt=max(p.ends_at for p in booked),
+            ends_at__gt=min(p.starts_at for p in booked),
+        )
+        .exclude(group=group)
+        .select_related("module", "group__round__program")
+        .order_by("starts_at")
+    )
+    for plan in booked:
+        key = plan_field(plan.module.order, "process_leader")
+        leader = plan.process_leader
+        if leader.pk not in ours:
+            message = _("%(leader)s does not work for this organisation.")
+            errors[key].append(
+                ValidationError(message % {"leader": leader.name}, code="other_organisation")
+            )
+            continue
+        clash = next(
+            (
+                other
+                for other in others
+                if other.process_leader_id == leader.pk
+                and other.starts_at < plan.ends_at
+                and other.ends_at > plan.starts_at
+            ),
+            None,
+        )
+        if clash is None:
+            continue
+        if clash.group.round.program.organisation_id == organisation_id:
+            message = _(
+                "%(leader)s is already booked then: %(group)s, module %(order)d, "
+                "%(start)s–%(end)s. Choose another time or process leader."
+            ) % {
+                "leader": leader.name,
+                "group": clash.group,
+                "order": clash.module.order,
+                "start": when_text(clash.starts_at),
+                "end": when_text(clash.ends_at),
+            }
+        else:
+            message = _(
+                "%(leader)s is already booked at that time in another organisation. "
+                "Choose another time or process leader."
+            ) % {"leader": leader.name}
+        errors[key].append(ValidationError(message, code="double_booked"))
+    return errors
+
+
+def _save_order(plans: list[SessionPlan]) -> list[SessionPlan]:
+    """An order in which saving one session at a time never breaks the module order on the way.
+
+    Sessions moving later are saved last module first; then new sessions and those
+    moving earlier, first module first. Each save then only meets stored
+    neighbours that already agree with the validated plan.
+    """
+    later = [p for p in plans if p.session is not None and p.starts_at >= p.session.starts_at]
+    earlier = [p for p in plans if p not in later]
+    return sorted(later, key=lambda p: -p.module.order) + sorted(
+        earlier, key=lambda p: p.module.order
+    )
+
+
+@dataclass
+class ScheduleResult:
+    changed: int
+    # Times changed after invitations went out (or were asked for): they should be sent again.
+    invitations_outdated: bool = False
+
+
+@transaction.atomic
+def group_schedule_save(*, group: Group, plans: list[SessionPlan]) -> ScheduleResult:
+    """Schedule the group's sessions of every module at once, through ``session_save``.
+
+    Raises ValidationError whose keys are ``plan_field(order, name)``; nothing is
+    stored then. Side effects: sessions created or changed.
+    """
+    list(Group.objects.select_for_update().filter(pk=group.pk))
+    leader_ids = sorted({p.process_leader.pk for p in plans if p.process_leader})
+    # Two coordinators booking the same process leader at once wait for each other.
+    list(Consultant.objects.select_for_update().filter(pk__in=leader_ids).order_by("pk"))
+    errors = _plan_errors(plans=plans)
+    for key, found in _booking_errors(group=group, plans=plans).items():
+        errors[key].extend(found)
+    if errors:
+        raise ValidationError(dict(errors))
+    changed = [p for p in plans if p.has_times and p.differs_from_stored()]
+    times_changed = any(
+        p.session is not None
+        and (p.starts_at, p.ends_at) != (p.session.starts_at, p.session.ends_at)
+        for p in changed
+    )
+    for plan in _save_order(changed):
+        try:
+            session_save(
+                group=group,
+                module=plan.module,
+                starts_at=plan.starts_at,
+                ends_at=plan.ends_at,
+                venue=plan.venue,
+                process_leader=plan.process_leader,
+                session=plan.session,
+            )
+        except ValidationError as exc:
+            order = plan.module.order
+            raise ValidationError(
+                {
+                    plan_field(order, name if name in PLAN_FIELDS else "starts_at"): messages
+                    for name, messages in exc.message_dict.items()
+                }
+            ) from exc
+    outdated = times_changed and (
+        OutboxTask.objects.filter(task_name=SEND_INVITATIONS, kwargs__group_id=group.pk)
+        .exclude(state=OutboxTask.State.FAILED)
+        .exists()
+    )
+    return ScheduleResult(changed=len(changed), invitations_outdated=outdated)

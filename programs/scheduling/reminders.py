@@ -1,0 +1,109 @@
+"""Reminders before each session."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from core.models import OutboxTask
+from core.outbox import enqueue
+
+from ..calendar import sessions_ics
+from ..models import Session
+from .common import SEND_REMINDER, place_holders, reminder_days
+from .invitations import site_url
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def reminders_queue(*, now: dt.datetime | None = None) -> int:
+    """Queue a reminder to each member of each session starting within SESSION_REMINDER_DAYS.
+
+    Once per member and session: a pair that already has a reminder row gets
+    none. Returns how many were queued.
+    Side effects: one OutboxTask ``programs.send_session_reminder`` per member
+    and session, published after commit.
+    """
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=reminder_days())
+    with transaction.atomic():
+        sessions = dict(
+            Session.objects.select_for_update()
+            .filter(starts_at__gt=now, starts_at__lte=horizon)
+            .values_list("pk", "group_id")
+        )
+        if not sessions:
+            return 0
+        members: dict[int, list[int]] = defaultdict(list)
+        for pk, group_id in (
+            place_holders(group_id__in=set(sessions.values()), person__active=True)
+            .exclude(person__email="")
+            .values_list("pk", "group_id")
+        ):
+            members[group_id].append(pk)
+        done = {
+            (kwargs["session_id"], kwargs["enrollment_id"])
+            for kwargs in OutboxTask.objects.filter(
+                task_name=SEND_REMINDER, kwargs__session_id__in=list(sessions)
+            ).values_list("kwargs", flat=True)
+        }
+        queued = 0
+        for session_id, group_id in sorted(sessions.items()):
+            for enrollment_id in members[group_id]:
+                if (session_id, enrollment_id) in done:
+                    continue
+                enqueue(SEND_REMINDER, session_id=session_id, enrollment_id=enrollment_id)
+                queued += 1
+    return queued
+
+
+def reminder_deliver(
+    *, session_id: int, enrollment_id: int, now: dt.datetime | None = None
+) -> dict:
+    """Mail one member a reminder of one session, if it is still ahead and they hold a place."""
+    now = now or timezone.now()
+    session = (
+        Session.objects.select_related(
+            "module__program__organisation", "group__round__program", "process_leader"
+        )
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None or session.starts_at <= now:
+        return {"sent": False, "reason": "session gone or started"}
+    enrollment = (
+        place_holders(pk=enrollment_id, group_id=session.group_id, person__active=True)
+        .select_related("person__user")
+        .first()
+    )
+    if enrollment is None:
+        return {"sent": False, "reason": "no longer a member"}
+    person = enrollment.person
+    address = person.user.email if person.user else person.email
+    if not address:
+        return {"sent": False, "reason": "no e-mail address"}
+    program = session.module.program
+    context = {
+        "person": person,
+        "session": session,
+        "program": program,
+        "days": (timezone.localdate(session.starts_at) - timezone.localdate(now)).days,
+        "start_url": site_url(
+            reverse("core:participant_start", kwargs={"org": program.organisation.slug})
+        ),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("programs/email/reminder_subject.txt", context).strip()
+        text = render_to_string("programs/email/reminder.txt", context)
+        html = render_to_string("programs/email/reminder.html", context)
+        ics = sessions_ics([session], name=f"{program.name}: {session.group}")
+    message = EmailMultiAlternatives(subject, text, to=[address])
+    message.attach_alternative(html, "text/html")
+    message.attach(f"modul-{session.module.order}.ics", ics, "text/calendar")
+    message.send()
+    return {"sent": True}
