@@ -255,15 +255,18 @@ def test_pool_lists_active_managers_without_a_place(hr, org, program, round_1, d
 def test_pool_filters_by_department_with_its_units_level_and_manager_since(
     hr, org, program, round_1, departments
 ):
+    # Fixed first names: a random one containing "c" would match the search below.
     PersonFactory(
-        organisation=org, last_name="A", department=departments["social"],
+        organisation=org, first_name="Anna", last_name="A", department=departments["social"],
         manager_since=dt.date(2010, 1, 1),
     )  # fmt: skip
     PersonFactory(
-        organisation=org, last_name="B", department=departments["social_unit"],
+        organisation=org, first_name="Bo", last_name="B", department=departments["social_unit"],
         manager_since=dt.date(2016, 1, 1), level=Level.DIVISION_HEAD,
     )  # fmt: skip
-    PersonFactory(organisation=org, last_name="C", department=departments["school"])
+    PersonFactory(
+        organisation=org, first_name="Olle", last_name="C", department=departments["school"]
+    )
 
     def names(**params):
         response = hr.get(_pool_url(org, round_1), params)
