@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from participants.models import Organisation, Person, User
 from programs.models import Attendance, Enrollment, Group, Module, Program, Session
+from programs.selectors import program_for_organisation_or_404
 
 from . import rules
 
@@ -143,10 +144,7 @@ def form_content(*, form: EvaluationForm, version: FormVersion | None = None) ->
 
 
 def program_or_404(*, organisation: Organisation, program_id: int) -> Program:
-    program = Program.objects.filter(organisation=organisation, pk=program_id).first()
-    if program is None:
-        raise Http404
-    return program
+    return program_for_organisation_or_404(organisation=organisation, program_id=program_id)
 
 
 def module_or_404(*, program: Program, module_id: int) -> Module:

@@ -33,7 +33,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -49,17 +48,6 @@ _HOLDS_PLACE = ~Q(status__in=Enrollment.INACTIVE_STATUSES)
 
 
 # --- Scoped lookups ------------------------------------------------------------------------
-
-
-def round_for_organisation_or_404(*, organisation: Organisation, round_id: int) -> Round:
-    round_ = (
-        Round.objects.select_related("program")
-        .filter(program__organisation=organisation, pk=round_id)
-        .first()
-    )
-    if round_ is None:
-        raise Http404
-    return round_
 
 
 # --- Departments ---------------------------------------------------------------------------

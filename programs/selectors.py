@@ -45,10 +45,23 @@ def programs_for_organisation(*, organisation: Organisation) -> QuerySet[Program
 
 
 def program_for_organisation_or_404(*, organisation: Organisation, program_id: int) -> Program:
+    """The organisation's program, or 404; ``program.organisation`` costs no query."""
     program = Program.objects.filter(organisation=organisation, pk=program_id).first()
     if program is None:
         raise Http404
+    program.organisation = organisation
     return program
+
+
+def round_for_organisation_or_404(*, organisation: Organisation, round_id: int) -> Round:
+    round_ = (
+        Round.objects.select_related("program")
+        .filter(program__organisation=organisation, pk=round_id)
+        .first()
+    )
+    if round_ is None:
+        raise Http404
+    return round_
 
 
 def group_for_organisation_or_404(*, organisation: Organisation, group_id: int) -> Group:

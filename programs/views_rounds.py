@@ -42,6 +42,7 @@ from .forms_rounds import (
     RoundForm,
 )
 from .models import Enrollment, Group
+from .selectors import round_for_organisation_or_404
 
 
 class HRMixin(OrganisationRoleMixin):
@@ -68,7 +69,7 @@ class RoundMixin(HRMixin):
 
     def get_round(self):
         if not hasattr(self, "round"):
-            self.round = rounds.round_for_organisation_or_404(
+            self.round = round_for_organisation_or_404(
                 organisation=self.organisation, round_id=self.round_id
             )
             self.program = self.round.program

@@ -24,7 +24,7 @@ from participants.models import Role
 from . import exports, scheduling
 from .calendar import sessions_ics
 from .forms_sessions import AttendanceForm, GroupScheduleForm, MonthForm, SendInvitationsForm
-from .selectors import program_for_organisation_or_404
+from .selectors import program_for_organisation_or_404, round_for_organisation_or_404
 
 CALENDAR = "text/calendar; charset=utf-8"
 
@@ -382,9 +382,7 @@ class GroupExportView(HRMixin, GroupMixin, View):
 
 class RoundExportView(HRMixin, View):
     def get(self, request, org, round_id):
-        round_ = scheduling.round_for_organisation_or_404(
-            organisation=self.organisation, round_id=round_id
-        )
+        round_ = round_for_organisation_or_404(organisation=self.organisation, round_id=round_id)
         data = exports.round_xlsx(round_=round_)
         name = slugify(f"{round_.program.name} omgang {round_.number}")
         return xlsx_response(data, filename=f"{name}.xlsx")

@@ -40,6 +40,7 @@ from programs.models import (
     Round,
     Session,
 )
+from programs.selectors import program_for_organisation_or_404
 
 from .models import StatusReport
 
@@ -79,14 +80,7 @@ def programs_for_follow_up(*, organisation: Organisation) -> QuerySet[Program]:
 
 
 def program_or_404(*, organisation: Organisation, program_id: int) -> Program:
-    program = (
-        Program.objects.select_related("organisation")
-        .filter(organisation=organisation, pk=program_id)
-        .first()
-    )
-    if program is None:
-        raise Http404
-    return program
+    return program_for_organisation_or_404(organisation=organisation, program_id=program_id)
 
 
 # --- Check-ins ------------------------------------------------------------------------

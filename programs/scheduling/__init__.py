@@ -27,7 +27,6 @@ from .access import (  # noqa: F401
     groups_visible_to,
     participant_sessions,
     process_leaders_for,
-    round_for_organisation_or_404,
     session_visible_or_404,
     sessions_in,
     sessions_visible_to,

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from participants.models import Consultant, Organisation, Role, User
 
-from ..models import Group, Round, Session
+from ..models import Group, Session
 from .common import place_holders
 
 # --- Who sees which groups and sessions ----------------------------------------------------
@@ -73,17 +73,6 @@ def session_visible_or_404(
     if session is None:
         raise Http404
     return session
-
-
-def round_for_organisation_or_404(*, organisation: Organisation, round_id: int) -> Round:
-    round_ = (
-        Round.objects.select_related("program")
-        .filter(program__organisation=organisation, pk=round_id)
-        .first()
-    )
-    if round_ is None:
-        raise Http404
-    return round_
 
 
 def process_leaders_for(*, organisation: Organisation) -> QuerySet[Consultant]:
