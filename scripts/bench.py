@@ -55,6 +55,15 @@ CASES: list[HttpCase | TimedCase] = [
     HttpCase("trivial view", "/healthz/", note="GET /healthz/ (no DB)"),
     HttpCase("one-query view", "/healthz/db/", note="GET /healthz/db/ (SELECT 1)"),
     HttpCase("login page", "/logga-in/", note="GET /logga-in/"),
+    # The floor for any logged-in page: session + user + one query + the base template.
+    HttpCase(
+        "logged-in page, one query",
+        "/",
+        setup=lambda ctx: ctx.logged_in_headers("bench-empty@example.se", full_name="Bänk Tom"),
+        baseline="one-query view",
+        note="GET / as a user without organisations (session, user, one query, base template); "
+        "what every logged-in page costs at least",
+    ),
     # Issue 3: the program overview at national scale (150,000 managers, 310 organisations).
     HttpCase(
         "program overview, 150k managers",
@@ -89,7 +98,8 @@ CASES: list[HttpCase | TimedCase] = [
         lua=program_cases.evaluation_submit_lua,
         baseline="one-query view",
         target=ratio_at_least(0.40),
-        note="1,200 participants of one open session, each GETs the form and POSTs once; "
+        note="8,000 participants of one open session; each request pair is a new one who "
+        "GETs the form and POSTs it once; "
         "req/s counts GETs and POSTs; target also p99 < 100 ms",
     ),
     # Issue 7: the dashboard at national scale and status report PDFs.

@@ -61,6 +61,7 @@ def national_scale_hr_headers(ctx) -> dict[str, str]:
 
     if not Organisation.objects.filter(slug="skala-001").exists():
         call_command("seed_scale", managers=150_000, organisations=310, verbosity=0)
+        analyze()
     org = Organisation.objects.get(slug="skala-001")
     headers = ctx.logged_in_headers("bench-hr@skala.example", full_name="Bänk HR")
     from django.contrib.auth import get_user_model
@@ -78,9 +79,23 @@ def national_scale_program_url() -> str:
     return f"/o/{org.slug}/program/{program.pk}/"
 
 
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load, as autovacuum would soon after.
+
+    Without it PostgreSQL plans against empty-table estimates and, for example,
+    scans every enrollment of a 1,200-person group for each request.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 # --- Issue 6: a full evaluation submit (GET the form, POST the answers) ----------------------
 
-EVALUATION_PARTICIPANTS = 1200
+# Enough that the warm-up and the measured run never reuse a participant (each run
+# starts after the last one the previous run may have reached; see the Lua script).
+EVALUATION_PARTICIPANTS = 8000
 
 
 def _evaluation_fixture(ctx):
@@ -93,6 +108,7 @@ def _evaluation_fixture(ctx):
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session as StoredSession
     from django.utils import timezone
 
     from evaluations import selectors
@@ -132,14 +148,22 @@ def _evaluation_fixture(ctx):
     Attendance.objects.bulk_create(
         Attendance(enrollment=e, session=session, status="present") for e in enrollments
     )
-    cookies = []
+    sessions = []
+    expires = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     for user in users:
-        store = SessionStore()
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.create()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+        data = {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": user.get_session_auth_hash(),
+        }
+        key = SessionStore()._get_new_session_key()
+        sessions.append(
+            StoredSession(session_key=key, session_data=SessionStore().encode(data),
+                          expire_date=expires)
+        )  # fmt: skip
+    StoredSession.objects.bulk_create(sessions)
+    cookies = [f"{settings.SESSION_COOKIE_NAME}={stored.session_key}" for stored in sessions]
+    analyze()
     content = selectors.form_content(form=evaluation_form_ensure(module=module))
     fields = [f"version={content.version.pk}"]
     for question in content.questions:
@@ -150,23 +174,50 @@ def _evaluation_fixture(ctx):
 
 
 def evaluation_submit_lua(ctx) -> str:
-    """wrk script: each thread walks its own half of the participants, GET then POST each."""
+    """wrk script: every request pair is a new participant who GETs the form and POSTs once.
+
+    Threads interleave (thread t's k-th pair is participant offset + k * threads + t). A run's
+    ``done`` moves the offset past every participant it can have reached, in a file
+    beside the script, so the measured run after the warm-up starts with fresh ones:
+    a repeat submit is much cheaper and would flatter the figure.
+    """
     path, cookies, body = _evaluation_fixture(ctx)
     token = "benchcsrftoken0123456789abcdefgh"  # noqa: S105 - a CSRF token, not a secret
     quoted = ",\n".join(f'"{c}; csrftoken={token}"' for c in cookies)
+    offset_file = ctx.logdir / f"evaluation-offset-{next(_counter)}"
+    threads, connections = ctx.load.threads, ctx.load.connections
     return f"""
 local cookies = {{
 {quoted}
 }}
+local offset_file = "{offset_file}"
+local threads = {threads}
+local connections = {connections}
+local function read_offset()
+  local f = io.open(offset_file, "r")
+  if not f then return 0 end
+  local n = tonumber(f:read("*a")) or 0
+  f:close()
+  return n
+end
+local offset = read_offset()
 local counter = 0
 function setup(thread)
   thread:set("tid", counter)
+  thread:set("offset", offset)
   counter = counter + 1
+end
+function done(summary, latency, requests)
+  local f = io.open(offset_file, "w")
+  -- past every pair sent, completed or still in flight when the run stopped
+  local reached = math.ceil(threads * (summary.requests + connections) / 2) + threads
+  f:write(tostring(offset + reached))
+  f:close()
 end
 local i = 0
 function request()
-  local half = math.floor(#cookies / 2)
-  local user = (tid or 0) * half + (math.floor(i / 2) % half) + 1
+  local pair = math.floor(i / 2)
+  local user = ((offset or 0) + threads * pair + (tid or 0)) % #cookies + 1
   local headers = {{}}
   headers["Cookie"] = cookies[user]
   headers["X-CSRFToken"] = "{token}"
