@@ -7,6 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import slide_on_login
+
+        user_logged_in.connect(slide_on_login, dispatch_uid="core.slide_on_login")
+
         # Register every app's tasks in the web process too, so the outbox can
         # look tasks up by name (the worker does this itself at start-up).
         import importlib.util

@@ -1,9 +1,13 @@
-"""Pages for a logged-in user show personal data; browsers and proxies must not keep them."""
+"""Request/response rules for every page: no caching of personal pages, the sliding session."""
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class NoStoreForAuthenticatedMiddleware:
+    """Pages for a logged-in user show personal data; browsers and proxies must not keep them."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -14,3 +18,41 @@ class NoStoreForAuthenticatedMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SlidingSessionMiddleware:
+    """Slide the session's idle timeout, writing the session at most once a minute.
+
+    Saving on every request (SESSION_SAVE_EVERY_REQUEST) would cost a write
+    transaction per page. Instead the session notes when it last slid; a request
+    SESSION_REFRESH_SECONDS or more later marks it modified, and Django's
+    SessionMiddleware (listed before this one, so it runs after it on the way out)
+    saves it with a new expiry. A session therefore ends between
+    SESSION_IDLE_MINUTES minus SESSION_REFRESH_SECONDS and SESSION_IDLE_MINUTES
+    after the last request. Sessions a request did not load are left alone.
+    """
+
+    KEY = "_slid_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(timezone.now().timestamp())
+        slid_at = session.get(self.KEY)
+        if (
+            not isinstance(slid_at, int)
+            or not 0 <= now - slid_at < settings.SESSION_REFRESH_SECONDS
+        ):
+            session[self.KEY] = now
+        return response
+
+
+def slide_on_login(sender, request, user, **kwargs):
+    """A login saves the session anyway: note the slide, so the next request need not."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SlidingSessionMiddleware.KEY] = int(timezone.now().timestamp())

@@ -122,7 +122,58 @@ def test_session_expires_after_the_idle_timeout(client, hr_user, org, settings):
 
 def test_session_cookie_age_follows_the_idle_setting():
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60 == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # Sliding is done by core.middleware.SlidingSessionMiddleware, at most once a minute.
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert settings.SESSION_REFRESH_SECONDS == 60
+
+
+def _stored_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_requests_slide_the_idle_timeout_at_most_once_a_minute(client, hr_user, org, monkeypatch):
+    """The clock is mocked: a request 59 s after the last slide writes nothing; at 60 s the
+    session is saved again and expires 30 minutes after that request."""
+    start = timezone.now().replace(microsecond=0)
+    clock = {"now": start}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    client.force_login(hr_user)
+    url = reverse("core:hr_start", kwargs={"org": org.slug})
+
+    assert client.get(url).status_code == 200
+    assert _stored_expiry(client) == start + dt.timedelta(minutes=30)
+
+    clock["now"] = start + dt.timedelta(seconds=59)
+    assert client.get(url).status_code == 200
+    assert _stored_expiry(client) == start + dt.timedelta(minutes=30)
+
+    clock["now"] = start + dt.timedelta(seconds=60)
+    assert client.get(url).status_code == 200
+    assert _stored_expiry(client) == start + dt.timedelta(minutes=31)
+
+    # 29 min 59 s after the last slide: still logged in, and the window slides again.
+    clock["now"] = start + dt.timedelta(minutes=30, seconds=59)
+    assert client.get(url).status_code == 200
+    assert _stored_expiry(client) == start + dt.timedelta(minutes=60, seconds=59)
+
+
+def test_a_session_idle_for_the_timeout_after_its_last_slide_is_logged_out(
+    client, hr_user, org, monkeypatch
+):
+    start = timezone.now().replace(microsecond=0)
+    clock = {"now": start}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    client.force_login(hr_user)
+    url = reverse("core:hr_start", kwargs={"org": org.slug})
+    assert client.get(url).status_code == 200
+
+    clock["now"] = start + dt.timedelta(minutes=30, seconds=1)
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
 
 
 @pytest.mark.parametrize("role", [Role.HR, Role.STEERING, Role.PROCESS_LEADER])
