@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from participants.models import Organisation, Role
-from participants.selectors import organisation_for_user_or_404, roles_in
+from participants.selectors import organisation_and_roles_or_404
 
 
 class OrganisationRoleMixin(LoginRequiredMixin):
@@ -23,8 +23,9 @@ class OrganisationRoleMixin(LoginRequiredMixin):
             raise ImproperlyConfigured(f"{type(self).__name__} must declare allowed_roles.")
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.organisation = organisation_for_user_or_404(user=request.user, slug=kwargs["org"])
-        self.roles = roles_in(user=request.user, organisation=self.organisation)
+        self.organisation, self.roles = organisation_and_roles_or_404(
+            user=request.user, slug=kwargs["org"]
+        )
         request.organisation = self.organisation
         request.roles = self.roles
         if not self.roles & set(self.allowed_roles):

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from participants.models import Role
 from participants.selectors import (
-    organisation_for_user_or_404,
+    organisation_and_roles_or_404,
     organisations_for,
     roles_in,
 )
@@ -28,8 +28,9 @@ START_PAGES = [
 ]
 
 
-def start_url_for(*, user, organisation) -> str | None:
-    roles = roles_in(user=user, organisation=organisation)
+def start_url_for(*, user, organisation, roles=None) -> str | None:
+    if roles is None:
+        roles = roles_in(user=user, organisation=organisation)
     for role, url_name in START_PAGES:
         if role in roles:
             return reverse(url_name, kwargs={"org": organisation.slug})
@@ -49,8 +50,8 @@ def home(request):
 
 @login_required
 def organisation_home(request, org):
-    organisation = organisation_for_user_or_404(user=request.user, slug=org)
-    url = start_url_for(user=request.user, organisation=organisation)
+    organisation, roles = organisation_and_roles_or_404(user=request.user, slug=org)
+    url = start_url_for(user=request.user, organisation=organisation, roles=roles)
     if url is None:
         return render(request, "core/home.html", {"organisations": [organisation]})
     return redirect(url)
