@@ -3,9 +3,11 @@
 Validation of input only; the rules live in ``evaluations.services``.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ErrorSummaryMixin
@@ -125,6 +127,24 @@ class AnswerForm(ErrorSummaryMixin, forms.Form):
                     _("Describe effect %(number)d, or leave its theme empty.") % {"number": slot},
                 )
         return cleaned
+
+    @property
+    def fragment_key(self) -> str:
+        """Names the unbound form's HTML: the language and everything it is drawn from.
+
+        Questions of a version without answers may be edited in place, so the key
+        holds their texts, not only the version's id.
+        """
+        drawn_from = [
+            translation.get_language(),
+            self.content.version.pk,
+            [
+                (q.pk, q.order, q.kind, q.text, q.low_label, q.high_label, q.allow_comment)
+                for q in self.content.questions
+            ],
+            [(t.pk, t.order, t.name) for t in self.content.themes],
+        ]
+        return hashlib.sha256(repr(drawn_from).encode()).hexdigest()
 
     def scale_items(self) -> list[ScaleItem]:
         return [

@@ -98,19 +98,33 @@ def _clean_text(text: str) -> str:
     return text
 
 
-def _validated(*, session: Session, answers: SubmittedAnswers):
-    """Check the answers against the version they were given for. Returns what to store."""
-    version = (
-        FormVersion.objects.select_related("form")
-        .filter(pk=answers.version_id, form__module_id=session.module_id)
-        .first()
+def _validated(*, session: Session, answers: SubmittedAnswers, content=None):
+    """Check the answers against the version they were given for. Returns what to store.
+
+    ``content`` (a selectors.FormContent the caller already loaded) saves reading the
+    version again when it is the one answered, of this session's module.
+    """
+    known = (
+        content is not None
+        and content.version.pk == answers.version_id
+        and content.form.module_id == session.module_id
     )
-    if version is None:
-        raise ValidationError(
-            _("The form has changed since you opened it. Please answer again."),
-            code="form_changed",
+    if known:
+        form = content.form
+        questions = {q.pk: q for q in content.questions}
+    else:
+        version = (
+            FormVersion.objects.select_related("form")
+            .filter(pk=answers.version_id, form__module_id=session.module_id)
+            .first()
         )
-    questions = {q.pk: q for q in version.questions.all()}
+        if version is None:
+            raise ValidationError(
+                _("The form has changed since you opened it. Please answer again."),
+                code="form_changed",
+            )
+        form = version.form
+        questions = {q.pk: q for q in version.questions.all()}
     scale_ids = {pk for pk, q in questions.items() if q.kind == Question.Kind.SCALE}
     if set(answers.ratings) != scale_ids:
         if set(answers.ratings) - set(questions):
@@ -137,13 +151,16 @@ def _validated(*, session: Session, answers: SubmittedAnswers):
             texts[question_id] = text
     effects = []
     if answers.effects:
-        if not version.form.collects_effects:
+        if not form.collects_effects:
             raise ValidationError(_("This form has no effect entries."), code="no_effects")
-        theme_ids = set(
-            EffectTheme.objects.filter(program_id=version.form.module.program_id).values_list(
-                "pk", flat=True
+        if known:
+            theme_ids = {theme.pk for theme in content.themes}
+        else:
+            theme_ids = set(
+                EffectTheme.objects.filter(program_id=session.module.program_id).values_list(
+                    "pk", flat=True
+                )
             )
-        )
         if len(answers.effects) > MAX_EFFECT_ENTRIES:
             raise ValidationError(_("Too many effect entries."), code="too_many_effects")
         for theme_id, text in answers.effects:
@@ -156,7 +173,7 @@ def _validated(*, session: Session, answers: SubmittedAnswers):
 
 
 def evaluation_submit(
-    *, enrollment: Enrollment, session: Session, answers: SubmittedAnswers
+    *, enrollment: Enrollment, session: Session, answers: SubmittedAnswers, content=None
 ) -> SubmitResult:
     """Store one participant's answers to one session's evaluation, anonymously.
 
@@ -173,7 +190,8 @@ def evaluation_submit(
        look like everyone else's.
 
     Raises NotAnswerable if the participant did not attend or the window is
-    not open, ValidationError if the answers do not fit the form.
+    not open, ValidationError if the answers do not fit the form. ``content``:
+    the form the caller showed, if already loaded (see ``_validated``).
     Side effects: database rows only; no mail, no task.
     """
     state = answer_state(enrollment=enrollment, session=session)
@@ -181,7 +199,7 @@ def evaluation_submit(
         return SubmitResult(stored=False)
     if state != AnswerState.OPEN:
         raise NotAnswerable(state, code=state)
-    scale_ids, texts, effects = _validated(session=session, answers=answers)
+    scale_ids, texts, effects = _validated(session=session, answers=answers, content=content)
     today = timezone.localdate()
     try:
         with transaction.atomic():

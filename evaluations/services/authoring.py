@@ -69,6 +69,7 @@ def evaluation_form_ensure(*, module: Module) -> EvaluationForm:
     """
     form = EvaluationForm.objects.filter(module=module).first()
     if form is not None:
+        form.module = module  # the caller's instance: no second query for it
         return form
     last_order = Module.objects.filter(program_id=module.program_id).order_by("-order").first()
     try:

@@ -1,6 +1,7 @@
 """The participant's pages: the answer form, a repeat submit, errors, effects, open evaluations."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from evaluations.models import (
@@ -77,6 +78,27 @@ def test_answer_page_shows_each_scale_as_a_fieldset_of_labelled_radios(
     assert "1 – Instämmer inte alls" in html
     assert "6 – Instämmer helt" in html
     assert "Spåra effekter av SVC" not in html
+
+
+def test_the_drawn_form_follows_question_edits_and_the_language(client, org, setup, participant):
+    """The unbound form's HTML is cached; an edit in place or another language draws it anew."""
+    client.force_login(participant)
+    url = _answer_url(org, setup.sessions[1])
+    assert "Kommentar (frivillig)" in client.get(url).content.decode()
+    version = evaluation_form_ensure(module=setup.sessions[1].module).versions.get()
+    first = version.questions.get(order=1)
+    old_text = first.text
+
+    Question.objects.filter(pk=first.pk).update(text="Hur väl passade dagen dig?")
+    edited = client.get(url).content.decode()
+
+    assert "Hur väl passade dagen dig?" in edited
+    assert old_text not in edited
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "Comment (optional)" in english
+    assert "Kommentar (frivillig)" not in english
+    assert "Hur väl passade dagen dig?" in english
 
 
 def test_posting_the_form_stores_it_and_redirects_to_the_thank_you(client, org, setup, participant):

@@ -77,7 +77,10 @@ class AnswerView(OrganisationRoleMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         try:
             result = services.evaluation_submit(
-                enrollment=self.enrollment, session=self.session, answers=form.answers()
+                enrollment=self.enrollment,
+                session=self.session,
+                answers=form.answers(),
+                content=form.content,
             )
         except services.NotAnswerable as exc:
             self.state = exc.code
