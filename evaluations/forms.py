@@ -245,6 +245,13 @@ class FormSettingsForm(ErrorSummaryMixin, forms.Form):
     )
 
 
+class MissingSettingForm(ErrorSummaryMixin, forms.Form):
+    visible = forms.BooleanField(
+        label=_("Let process leaders see who in their groups has not answered"),
+        required=False,
+    )
+
+
 class ThemesForm(ErrorSummaryMixin, forms.Form):
     """The program's effect themes, in order; an empty field removes an unused theme."""
 

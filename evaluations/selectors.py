@@ -76,6 +76,42 @@ def open_evaluations_for(*, person: Person, now: dt.datetime | None = None) -> l
     return [OpenEvaluation(session=attendance.session) for attendance in attendances]
 
 
+@dataclass(frozen=True)
+class MissingRespondents:
+    """Who attended a session and has not answered its evaluation (names only)."""
+
+    attended: int
+    missing: list[Person]
+
+    @property
+    def answered(self) -> int:
+        return self.attended - len(self.missing)
+
+
+def missing_respondents(*, session: Session) -> MissingRespondents:
+    """From the completion records only: nothing about what anyone answered.
+
+    Shown to a process leader of the session's group, and only when the
+    organisation allows it (``Organisation.process_leaders_see_missing``).
+    Two queries.
+    """
+    present = Attendance.objects.filter(
+        session=session,
+        status=Attendance.Status.PRESENT,
+        enrollment__group_id=session.group_id,
+        enrollment__status__in=_PLACE_STATUSES,
+    )
+    answered = Completion.objects.filter(enrollment=OuterRef("enrollment"), session=session)
+    missing = (
+        present.exclude(Exists(answered))
+        .select_related("enrollment__person__department")
+        .order_by("enrollment__person__last_name", "enrollment__person__first_name", "pk")
+    )
+    return MissingRespondents(
+        attended=present.count(), missing=[row.enrollment.person for row in missing]
+    )
+
+
 def person_for_user(*, user: User, organisation: Organisation) -> Person | None:
     return Person.objects.filter(organisation=organisation, user=user, active=True).first()
 

@@ -14,6 +14,16 @@ urlpatterns = [
         name="thanks",
     ),
     path(
+        "o/<slug:org>/utvardering/<int:session_id>/ej-svarat/",
+        views.MissingView.as_view(),
+        name="missing",
+    ),
+    path(
+        "o/<slug:org>/utvarderingar/vem-har-svarat/",
+        views.MissingSettingView.as_view(),
+        name="missing_setting",
+    ),
+    path(
         "o/<slug:org>/mina-utvarderingar/",
         views.MyEvaluationsView.as_view(),
         name="my_evaluations",

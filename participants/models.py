@@ -93,6 +93,11 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    # Off by default: HR sees response rates, never who is missing. An organisation
+    # may let process leaders see who in their own groups has not answered yet.
+    process_leaders_see_missing = models.BooleanField(
+        _("process leaders may see who has not answered"), default=False
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -254,3 +254,38 @@ def test_participant_sees_the_groups_results_page(
     expect(page.get_by_role("heading", name="Min grupps resultat")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Del av en helhet")).to_contain_text("5,0")
     axe(page, context="participant results")
+
+
+def test_hr_lets_process_leaders_see_who_is_missing_and_the_leader_sees_the_names(
+    page, live_server, axe, login_as, hr_user, org, open_evaluation
+):
+    from participants.tests.factories import ConsultantFactory, UserFactory
+
+    setup, _ = open_evaluation
+    session = setup.sessions[1]
+    answer(setup.enrollments[1], session)
+    leader = ConsultantFactory(organisations=[org], user=UserFactory(email="pl@konsult.test"))
+    setup.group.process_leaders.add(leader)
+    login_as(page, hr_user)
+
+    page.goto(live_server.url + reverse("evaluations:missing_setting", kwargs={"org": org.slug}))
+    axe(page, context="who-has-answered setting, off")
+    page.get_by_label("Låt processledare se vilka i deras grupper som inte har svarat").check()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Processledare ser nu vilka")
+    axe(page, context="who-has-answered setting, on")
+
+    page.context.clear_cookies()
+    login_as(page, leader.user)
+    page.goto(
+        live_server.url
+        + reverse("programs:session_attendance", kwargs={"org": org.slug, "session_id": session.pk})
+    )
+    page.get_by_role("link", name="Vilka har inte svarat på utvärderingen").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Vilka har inte svarat: Del av en helhet"
+    )
+    expect(page.get_by_text("1 av 6 deltagare som var närvarande har svarat.")).to_be_visible()
+    expect(page.locator(".missing-respondents li")).to_have_count(5)
+    axe(page, context="who has not answered (process leader)")

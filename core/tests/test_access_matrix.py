@@ -133,6 +133,23 @@ def foreign_session_kwargs(world):
     return {"org": world.org.slug, "session_id": session.pk}
 
 
+def _show_missing(world):
+    from participants.models import Organisation
+
+    Organisation.objects.filter(pk=world.org.pk).update(process_leaders_see_missing=True)
+
+
+def missing_kwargs(world):
+    """A led session, in an organisation that shows process leaders who has not answered."""
+    _show_missing(world)
+    return session_kwargs(world)
+
+
+def foreign_missing_kwargs(world):
+    _show_missing(world)
+    return foreign_session_kwargs(world)
+
+
 def round_kwargs(world):
     return {"org": world.org.slug, "round_id": world.group.round_id}
 
@@ -427,6 +444,14 @@ MATRIX: dict[str, Row] = {
         foreign_kwargs=foreign_attended_session_kwargs,
     ),
     "evaluations:my_evaluations": Row(allowed=PARTICIPANT),
+    "evaluations:missing": Row(
+        allowed=frozenset({Role.PROCESS_LEADER}),
+        kwargs=missing_kwargs,
+        foreign_kwargs=foreign_missing_kwargs,
+        notes="names only, never answers; 403 unless the organisation turned it on "
+        "(evaluations/tests/test_missing.py)",
+    ),
+    "evaluations:missing_setting": Row(allowed=HR_ONLY),
     "evaluations:results": Row(
         allowed=RESULTS,
         kwargs=program_kwargs,
@@ -705,8 +730,9 @@ def test_steering_group_reaches_no_agreement_text_or_individual_answer():
         for name in MATRIX
         if name.startswith("programs:agreement_")
         or name in {"programs:group_agreements", "programs:session_agreements"}
-        or name in {"evaluations:answer", "evaluations:thanks", "evaluations:review"}
+        or name
+        in {"evaluations:answer", "evaluations:thanks", "evaluations:review", "evaluations:missing"}
     ]
 
-    assert len(personal) == 12
+    assert len(personal) == 13
     assert [name for name in personal if Role.STEERING in MATRIX[name].allowed] == []

@@ -1,7 +1,7 @@
 """Writes for evaluations (HackSoft-style services), one module per concern.
 
 - ``answering``: ``evaluation_submit`` and the answer window; HR's text review.
-- ``authoring``: default forms, versions, effect themes.
+- ``authoring``: default forms, versions, effect themes, who may see non-respondents.
 - ``reminders``: e-mails to non-respondents before the deadline.
 
 Everything is re-exported here, so callers write ``services.evaluation_submit``.
@@ -26,6 +26,7 @@ from .authoring import (
     effect_themes_update,
     evaluation_form_ensure,
     evaluation_form_update,
+    missing_visibility_set,
     question_data,
     version_has_answers,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "evaluation_form_ensure",
     "evaluation_form_update",
     "evaluation_submit",
+    "missing_visibility_set",
     "question_data",
     "reminder_due_sessions",
     "reminder_message",

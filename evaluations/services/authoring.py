@@ -181,3 +181,18 @@ def effect_themes_update(*, program: Program, names: list[str]) -> list[EffectTh
     if not themes:
         raise ValidationError(_("Keep at least one theme."), code="no_theme")
     return themes
+
+
+def missing_visibility_set(*, organisation, visible: bool) -> bool:
+    """HR's choice: may process leaders see who in their groups has not answered?
+
+    Returns whether the setting changed. Side effects: one UPDATE of the organisation.
+    """
+    visible = bool(visible)
+    if organisation.process_leaders_see_missing == visible:
+        return False
+    type(organisation).objects.filter(pk=organisation.pk).update(
+        process_leaders_see_missing=visible
+    )
+    organisation.process_leaders_see_missing = visible
+    return True

@@ -61,10 +61,33 @@ def foreign_module(w):
     return {**program(w), "module_id": w.other_program.modules.get(order=1).pk}
 
 
+def led_session(w):
+    """The world's session, led by the process leader, in an organisation that shows
+    process leaders who has not answered."""
+    from participants.models import Consultant, Organisation
+    from participants.tests.factories import ConsultantFactory
+
+    user = w.users[Role.PROCESS_LEADER]
+    consultant = Consultant.objects.filter(user=user).first() or ConsultantFactory(
+        user=user, organisations=[w.org]
+    )
+    w.session.process_leader = consultant
+    w.session.save(update_fields=["process_leader"])
+    Organisation.objects.filter(pk=w.org.pk).update(process_leaders_see_missing=True)
+    return session(w)
+
+
+def foreign_led_session(w):
+    led_session(w)
+    return foreign_session(w)
+
+
 ROWS = {
     "evaluations:answer": Row(PARTICIPANT, session, foreign_session),
     "evaluations:thanks": Row(PARTICIPANT, session, foreign_session),
     "evaluations:my_evaluations": Row(PARTICIPANT, org_only),
+    "evaluations:missing": Row(frozenset({Role.PROCESS_LEADER}), led_session, foreign_led_session),
+    "evaluations:missing_setting": Row(HR, org_only),
     "evaluations:results": Row(RESULTS, program, foreign_program),
     "evaluations:results_export": Row(EXPORT, program, foreign_program),
     "evaluations:comments": Row(RESULTS, program, foreign_program),
