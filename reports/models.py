@@ -77,6 +77,9 @@ class StatusReport(models.Model):
     error_message = models.TextField(_("error"), blank=True)
     file_name = models.CharField(_("file"), max_length=255, blank=True)
     rendered_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    # When the latest rendering began: a report still "rendering" long after the
+    # task's time limit lost its worker (see services.status_reports_recover_stalled).
+    rendering_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:

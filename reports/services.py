@@ -173,6 +173,43 @@ def status_report_generate(*, report: StatusReport) -> StatusReport:
     return locked
 
 
+# The render task's time limits (seconds; reports.tasks). A rendering that began
+# longer ago than the hard limit plus a margin has lost its worker.
+RENDER_SOFT_TIME_LIMIT = 120
+RENDER_TIME_LIMIT = 180
+RENDER_STALLED_AFTER = dt.timedelta(seconds=RENDER_TIME_LIMIT + 60)
+
+
+def status_reports_recover_stalled(*, now=None) -> int:
+    """Queue again every report still "rendering" long after its task's hard time limit.
+
+    When a whole worker dies mid-render (power cut, OOM kill, SIGKILL), nothing
+    marks the report: its message waits in Redis until the visibility timeout
+    (an hour). This beat job (every minute) notices sooner and queues the
+    rendering again; rendering is idempotent, so a late second delivery only
+    rewrites the same file. Returns how many reports were queued.
+
+    Side effects: those reports back to queued; one outbox task each.
+    """
+    cutoff = (now or timezone.now()) - RENDER_STALLED_AFTER
+    queued = 0
+    with transaction.atomic():
+        stalled = StatusReport.objects.select_for_update(skip_locked=True).filter(
+            status=StatusReport.Status.RENDERING, rendering_started_at__lt=cutoff
+        )
+        for report in stalled:
+            logger.warning(
+                "Status report %s has been rendering since %s; queueing it again",
+                report.pk,
+                report.rendering_started_at,
+            )
+            report.status = StatusReport.Status.QUEUED
+            report.save(update_fields=["status"])
+            enqueue(RENDER_TASK, report_id=report.pk)
+            queued += 1
+    return queued
+
+
 def report_file_name(report: StatusReport) -> str:
     """The report's one place in private storage; every rendering writes here."""
     program = report.program
@@ -195,7 +232,8 @@ def _start_rendering(report_id: int) -> StatusReport | None:
         report.status = StatusReport.Status.RENDERING
         report.attempts += 1
         report.error_message = ""
-        report.save(update_fields=["status", "attempts", "error_message"])
+        report.rendering_started_at = timezone.now()
+        report.save(update_fields=["status", "attempts", "error_message", "rendering_started_at"])
     return report
 
 

@@ -3,15 +3,17 @@
 ``reports.render_status_report`` is acknowledged only when it has finished
 (``acks_late``), and a worker that dies mid-render leaves the message
 unacknowledged, so Redis hands it to a worker again (``reject_on_worker_lost``
-when only the pool process died; the visibility timeout when the whole
-worker did). The service is idempotent, so a second run rewrites the same
+when only the pool process died; the visibility timeout, an hour, when the
+whole worker did). ``reports.recover_stalled_reports`` (beat, every minute)
+queues a report again well before that, once its rendering has outlived the
+hard time limit. The service is idempotent, so a second run rewrites the same
 file and the report ends ready exactly once. A transient error (database or
 storage away for a moment) is retried three times, 2, 4 and 8 s later.
 """
 
 import logging
 
-from celery import Task, current_task
+from celery import Task, current_task, shared_task
 
 from core.outbox import outbox_task
 
@@ -40,8 +42,8 @@ class RenderStatusReportTask(Task):
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
-    soft_time_limit=120,
-    time_limit=180,
+    soft_time_limit=services.RENDER_SOFT_TIME_LIMIT,
+    time_limit=services.RENDER_TIME_LIMIT,
 )
 def render_status_report(*, report_id: int) -> dict:
     try:
@@ -75,3 +77,9 @@ def render_status_report(*, report_id: int) -> dict:
 )
 def notify_report_ready(*, report_id: int) -> dict:
     return {"report_id": report_id, "sent": services.status_report_notify(report_id=report_id)}
+
+
+@shared_task(name="reports.recover_stalled_reports")
+def recover_stalled_reports() -> int:
+    """Beat task: queue again the reports whose worker died mid-render."""
+    return services.status_reports_recover_stalled()

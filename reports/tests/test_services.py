@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import connection
+from django.utils import timezone
 
 from participants.models import Role
 from participants.tests.factories import ConsultantFactory
@@ -232,6 +233,49 @@ def test_rendering_again_rewrites_the_same_file(small_program, hr_user, storage_
     report.refresh_from_db()
     assert (report.status, report.attempts) == (StatusReport.Status.READY, 2)
     assert _files(storage_root) == [f"statusrapport-1-{report.pk}.pdf"]
+
+
+def test_a_rendering_that_outlived_its_time_limit_is_queued_again_and_rendered_once(
+    small_program, hr_user, storage_root, django_capture_on_commit_callbacks
+):
+    """A whole worker died mid-render: the beat job queues the report again after 4 minutes
+    (hard time limit 180 s + 60 s), not an hour later when Redis would hand the message back."""
+    from core.models import OutboxTask
+
+    stalled = _create(small_program.program, hr_user, generate=False)
+    busy = _create(small_program.program, hr_user, generate=False)
+    now = timezone.now()
+    StatusReport.objects.filter(pk=stalled.pk).update(
+        status=StatusReport.Status.RENDERING,
+        attempts=1,
+        rendering_started_at=now - dt.timedelta(seconds=241),
+    )
+    StatusReport.objects.filter(pk=busy.pk).update(
+        status=StatusReport.Status.RENDERING,
+        attempts=1,
+        rendering_started_at=now - dt.timedelta(seconds=239),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = services.status_reports_recover_stalled(now=now)
+    again = services.status_reports_recover_stalled(now=now)
+
+    stalled.refresh_from_db()
+    busy.refresh_from_db()
+    assert (queued, again) == (1, 0)
+    assert (stalled.status, stalled.attempts) == (StatusReport.Status.READY, 2)
+    assert (busy.status, busy.attempts) == (StatusReport.Status.RENDERING, 1)
+    assert _files(storage_root) == [f"statusrapport-{stalled.number}-{stalled.pk}.pdf"]
+    assert list(
+        OutboxTask.objects.filter(task_name=services.RENDER_TASK).values_list("kwargs", flat=True)
+    ) == [{"report_id": stalled.pk}]
+
+
+def test_the_beat_schedule_looks_for_stalled_renderings_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-recover-stalled"]
+
+    assert entry == {"task": "reports.recover_stalled_reports", "schedule": 60.0}
+    assert tasks.recover_stalled_reports.name == entry["task"]
 
 
 def test_rendering_a_deleted_report_does_nothing(small_program, hr_user):

@@ -198,6 +198,36 @@ def test_killing_the_whole_worker_mid_render_and_restarting_renders_once(
     assert _unacked_render_tags(client, report.pk) == []
 
 
+def test_after_a_whole_worker_dies_the_stalled_report_is_queued_again_within_minutes(
+    real_queue, demo_program, worker_files
+):
+    """No hour-long wait for Redis' visibility timeout: the beat job (run here with its
+    clock 4 minutes on) queues the report again and a restarted worker renders it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    report = _generate(demo_program, summary=LONG_SUMMARY)
+    _wait(report.pk, _rendering)
+    real_queue.kill()
+    real_queue.start()
+
+    later = timezone.now() + services.RENDER_STALLED_AFTER + dt.timedelta(seconds=1)
+    assert services.status_reports_recover_stalled(now=timezone.now()) == 0
+    with transaction.atomic():
+        assert services.status_reports_recover_stalled(now=later) == 1
+
+    report = _wait(report.pk, _ready)
+    assert (report.status, report.attempts) == (StatusReport.Status.READY, 2)
+    assert _pdf_files(worker_files, report) == [Path(report.file_name).name]
+    # The first delivery is still unacknowledged (Redis would hand it back in an hour and
+    # rewrite the same file); remove it so it cannot reach a later test.
+    for tag in _unacked_render_tags(client, report.pk):
+        client.hdel("unacked", tag)
+        client.zrem("unacked_index", tag)
+
+
 def test_a_transient_storage_error_is_retried_by_the_worker(
     real_queue, small_program, worker_files
 ):

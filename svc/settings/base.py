@@ -246,6 +246,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "core.outbox_flush", "schedule": 60.0},
+    "reports-recover-stalled": {"task": "reports.recover_stalled_reports", "schedule": 60.0},
     "session-reminders": {"task": "programs.queue_session_reminders", "schedule": 3600.0},
     "evaluation-reminders": {
         "task": "evaluations.send_reminders",
