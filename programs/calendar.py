@@ -2,7 +2,8 @@
 
 Each session becomes one VEVENT whose UID is stable (the session's id and the
 site), so a re-sent invitation updates the same calendar entry instead of
-adding a second one.
+adding a second one; its SEQUENCE grows with every change of time, venue or
+process leader, which calendar programs need before they accept an update.
 """
 
 from collections.abc import Iterable
@@ -48,7 +49,7 @@ def _event(session: Session) -> Event:
             event["organizer"] = organizer
     if description:
         event.add("description", "\n\n".join(description))
-    event.add("sequence", 0)
+    event.add("sequence", session.calendar_sequence)
     return event
 
 

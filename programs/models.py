@@ -210,6 +210,9 @@ class Session(models.Model):
         related_name="sessions",
         verbose_name=_("process leader"),
     )
+    # The calendar event's SEQUENCE (RFC 5545): raised each time the time, venue or
+    # process leader changes, so calendar programs replace the entry they hold.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("session")

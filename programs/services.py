@@ -124,7 +124,11 @@ def session_save(
     process_leader: Consultant | None = None,
     session: Session | None = None,
 ) -> Session:
-    """Create or change a group's session of a module. Raises ValidationError."""
+    """Create or change a group's session of a module. Raises ValidationError.
+
+    A change of time, venue or process leader raises the session's calendar
+    sequence, so a re-sent .ics replaces the entry in people's calendars.
+    """
     if module.program_id != group.round.program_id:
         raise ValidationError(
             {
@@ -134,13 +138,21 @@ def session_save(
             }
         )
     session = session or Session()
+    before = _calendar_fields(session) if session.pk else None
     session.group = group
     session.module = module
     session.starts_at = starts_at
     session.ends_at = ends_at
     session.venue = venue
     session.process_leader = process_leader
+    if before is not None and before != _calendar_fields(session):
+        session.calendar_sequence += 1
     session.full_clean()
     validate_module_order(session=session)
     session.save()
     return session
+
+
+def _calendar_fields(session: Session) -> tuple:
+    """What a calendar entry shows that, changed, must replace the entry people hold."""
+    return (session.starts_at, session.ends_at, session.venue, session.process_leader_id)

@@ -39,3 +39,32 @@ def test_sessions_ics_is_stable_for_the_same_sessions():
     uid_again = Calendar.from_ical(sessions_ics([session], name="x")).walk("VEVENT")[0]["uid"]
 
     assert str(uid_first) == str(uid_again) == f"session-{session.pk}@svc.example"
+
+
+def test_a_moved_session_carries_a_higher_sequence_so_calendars_replace_the_entry():
+    from programs.services import session_save
+
+    session = SessionFactory(venue="Conventum")
+    group, module = session.group, session.module
+
+    def sequence():
+        return Calendar.from_ical(sessions_ics([session], name="x")).walk("VEVENT")[0]["sequence"]
+
+    assert sequence() == 0
+    session_save(group=group, module=module, starts_at=session.starts_at,
+                 ends_at=session.ends_at, venue="Conventum",
+                 process_leader=session.process_leader, session=session)  # fmt: skip
+    assert (session.calendar_sequence, sequence()) == (0, 0)
+
+    moved = session.starts_at + dt.timedelta(days=1)
+    session_save(group=group, module=module, starts_at=moved,
+                 ends_at=session.ends_at + dt.timedelta(days=1), venue="Conventum",
+                 process_leader=session.process_leader, session=session)  # fmt: skip
+    session.refresh_from_db()
+    assert (session.calendar_sequence, sequence()) == (1, 1)
+
+    session_save(group=group, module=module, starts_at=moved,
+                 ends_at=session.ends_at, venue="Örebro slott",
+                 process_leader=session.process_leader, session=session)  # fmt: skip
+    session.refresh_from_db()
+    assert (session.calendar_sequence, sequence()) == (2, 2)
