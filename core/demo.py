@@ -18,6 +18,7 @@ import random
 import re
 import unicodedata
 import zoneinfo
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -928,14 +929,25 @@ class _Writer:
             for s in Session.objects.filter(group__in=groups).select_related("module")
         }
         sessions = {}
+        booked: dict[int, list[tuple]] = defaultdict(list)  # consultant id -> (start, end)
+        pool = [leader for pair in leaders for leader in pair]
         for g, group in enumerate(groups):
             for order, module in modules.items():
                 starts_at, ends_at = times[g, order]
+                preferred = [leaders[g][(order - 1) % 2], leaders[g][order % 2]]
+                # Nobody leads two sessions at once: the group's other leader, or else the
+                # first free consultant of the program, steps in.
+                leader = next(
+                    c
+                    for c in [*preferred, *pool]
+                    if all(end <= starts_at or start >= ends_at for start, end in booked[c.pk])
+                )
+                booked[leader.pk].append((starts_at, ends_at))
                 planned = {
                     "starts_at": starts_at,
                     "ends_at": ends_at,
                     "venue": spec.venues[order - 1],
-                    "process_leader": leaders[g][(order - 1) % 2],
+                    "process_leader": leader,
                 }
                 session = stored.get((group.pk, order))
                 if session is None or any(

@@ -226,6 +226,23 @@ def test_seed_demo_sessions_follow_module_order_within_2015_to_2017(program):
     assert all(orders == [1, 2, 3, 4] for orders in by_group.values())
 
 
+def test_seed_demo_books_no_process_leader_for_two_sessions_at_once(demo):
+    by_leader = defaultdict(list)
+    for leader_id, starts_at, ends_at in Session.objects.exclude(process_leader=None).values_list(
+        "process_leader_id", "starts_at", "ends_at"
+    ):
+        by_leader[leader_id].append((starts_at, ends_at))
+    clashes = [
+        (leader_id, first, second)
+        for leader_id, booked in by_leader.items()
+        for first, second in zip(sorted(booked), sorted(booked)[1:], strict=False)
+        if second[0] < first[1]
+    ]
+
+    assert sum(len(booked) for booked in by_leader.values()) > 92
+    assert clashes == []
+
+
 def test_seed_demo_attendance_is_recorded_with_a_few_absent_and_excused(program):
     statuses = Counter(
         Attendance.objects.filter(session__group__round__program=program).values_list(
