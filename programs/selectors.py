@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -101,14 +101,30 @@ class RoundSummary:
         return sum(g.size for g in self.groups)
 
 
+# A program with more groups than this shows one round at a time (with links to the
+# others); below it, every round at once, as the SVC program's 23 groups are.
+OVERVIEW_ALL_ROUNDS_UP_TO_GROUPS = 60
+
+
+@dataclass
+class RoundTab:
+    round: Round
+    group_count: int
+    current: bool
+
+
 @dataclass
 class ProgramOverview:
     program: Program
     modules: list[Module]
+    # The rounds shown (all, or the one chosen), with their groups.
     rounds: list[RoundSummary]
     total_days: Decimal = Decimal(0)
     participant_count: int = 0
     group_count: int = 0
+    # Every round, for choosing one; empty when all rounds are shown at once.
+    round_tabs: list[RoundTab] = field(default_factory=list)
+    showing_all: bool = True
 
 
 def _top_department_names(*, organisation: Organisation) -> dict[int, str]:
@@ -134,15 +150,17 @@ def _top_department_names(*, organisation: Organisation) -> dict[int, str]:
 
 
 def _department_mix_by_group(
-    *, organisation: Organisation, program: Program
+    *, organisation: Organisation, program: Program, rounds=None
 ) -> dict[int, list[tuple[str, int]]]:
     """Group id → [(top-level department, members)], largest first, in two queries."""
     top_names = _top_department_names(organisation=organisation)
     no_department = _("No department")
     counters: dict[int, Counter] = defaultdict(Counter)
+    enrollments = Enrollment.objects.filter(_HOLDS_PLACE, program=program)
+    if rounds is not None:
+        enrollments = enrollments.filter(group__round__in=rounds)
     rows = (
-        Enrollment.objects.filter(_HOLDS_PLACE, program=program)
-        .values_list("group_id", "person__department_id")
+        enrollments.values_list("group_id", "person__department_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -155,10 +173,14 @@ def _department_mix_by_group(
     }
 
 
-def program_overview(*, organisation: Organisation, program_id: int) -> ProgramOverview:
+def program_overview(
+    *, organisation: Organisation, program_id: int, round_number: int | None = None
+) -> ProgramOverview:
     """The program with its modules, and per round its groups with size and department mix.
 
-    Six queries whatever the data size.
+    Up to ``OVERVIEW_ALL_ROUNDS_UP_TO_GROUPS`` groups every round is shown;
+    a larger program shows one round (``round_number``, else the first) and
+    lists the others to choose from. Seven queries whatever the data size.
     """
     program = program_for_organisation_or_404(organisation=organisation, program_id=program_id)
     modules = list(
@@ -166,15 +188,22 @@ def program_overview(*, organisation: Organisation, program_id: int) -> ProgramO
         .select_related("responsible_consultant")
         .order_by("order")
     )
+    all_rounds = list(
+        Round.objects.filter(program=program)
+        .order_by("number")
+        .annotate(group_count=Count("groups"))
+    )
+    group_count = sum(r.group_count for r in all_rounds)
+    chosen = next((r for r in all_rounds if r.number == round_number), None)
+    showing_all = chosen is None and group_count <= OVERVIEW_ALL_ROUNDS_UP_TO_GROUPS
+    shown = all_rounds if showing_all else [chosen or all_rounds[0]]
     sized_groups = Group.objects.annotate(
         size=Count("enrollments", filter=Q(enrollments__status__in=_PLACE_STATUSES))
     ).order_by("number")
-    rounds = list(
-        Round.objects.filter(program=program)
-        .order_by("number")
-        .prefetch_related(Prefetch("groups", queryset=sized_groups))
-    )
-    mix = _department_mix_by_group(organisation=organisation, program=program)
+    groups_by_round = defaultdict(list)
+    for group in sized_groups.filter(round__in=shown):
+        groups_by_round[group.round_id].append(group)
+    mix = _department_mix_by_group(organisation=organisation, program=program, rounds=shown)
     summaries = [
         RoundSummary(
             round=round_,
@@ -187,18 +216,25 @@ def program_overview(*, organisation: Organisation, program_id: int) -> ProgramO
                     <= program.max_group_size,
                     department_mix=mix.get(group.pk, []),
                 )
-                for group in round_.groups.all()
+                for group in groups_by_round[round_.pk]
             ],
         )
-        for round_ in rounds
+        for round_ in shown
     ]
+    participant_count = Enrollment.objects.filter(
+        _HOLDS_PLACE, group__round__program=program
+    ).count()
     return ProgramOverview(
         program=program,
         modules=modules,
         rounds=summaries,
         total_days=sum((m.duration_days for m in modules), Decimal(0)),
-        participant_count=sum(r.size for r in summaries),
-        group_count=sum(len(r.groups) for r in summaries),
+        participant_count=participant_count,
+        group_count=group_count,
+        round_tabs=[]
+        if showing_all
+        else [RoundTab(round=r, group_count=r.group_count, current=r in shown) for r in all_rounds],
+        showing_all=showing_all,
     )
 
 

@@ -23,8 +23,11 @@ class ProgramOverviewView(OrganisationRoleMixin, TemplateView):
     template_name = "programs/program_overview.html"
 
     def get_context_data(self, **kwargs):
+        chosen = self.request.GET.get("omgang", "")
         overview = selectors.program_overview(
-            organisation=self.organisation, program_id=self.kwargs["program_id"]
+            organisation=self.organisation,
+            program_id=self.kwargs["program_id"],
+            round_number=int(chosen) if chosen.isdigit() and len(chosen) < 6 else None,
         )
         return super().get_context_data(overview=overview, program=overview.program, **kwargs)
 

@@ -318,6 +318,54 @@ def test_program_overview_query_count_is_flat(client, hr_user, org, program, dep
     assert len(response.context["overview"].modules) == 4
 
 
+def test_a_large_program_shows_one_round_at_a_time_with_links_to_the_others(
+    client, hr_user, org, program, departments
+):
+    """61 groups (more than OVERVIEW_ALL_ROUNDS_UP_TO_GROUPS): one round per page."""
+    round_1 = RoundFactory(program=program, number=1)
+    round_2 = RoundFactory(program=program, number=2)
+    first = [GroupFactory(round=round_1, number=n) for n in (1, 2)]
+    second = [GroupFactory(round=round_2, number=n) for n in range(3, 62)]
+    _enroll(first[0], departments["social"], 2)
+    _enroll(second[0], departments["school"], 3)
+    client.force_login(hr_user)
+    url = _overview_url(org, program)
+
+    default = client.get(url)
+    chosen = client.get(url + "?omgang=2")
+    unknown = client.get(url + "?omgang=x")
+
+    overview = default.context["overview"]
+    assert [r.round.number for r in overview.rounds] == [1]
+    assert [g.group.pk for g in overview.rounds[0].groups] == [g.pk for g in first]
+    assert (overview.group_count, overview.participant_count) == (61, 5)
+    assert [(t.round.number, t.group_count, t.current) for t in overview.round_tabs] == [
+        (1, 2, True),
+        (2, 59, False),
+    ]
+    html = default.content.decode()
+    assert "Programmet har 61 utvecklingsgrupper; en omgång visas åt gången." in html
+    assert '<a class="nav-link active" href="?omgang=1" aria-current="page">' in html
+    assert f'id="round-{round_2.pk}-groups"' not in html
+    chosen_overview = chosen.context["overview"]
+    assert [g.group.pk for g in chosen_overview.rounds[0].groups] == [g.pk for g in second]
+    assert chosen_overview.rounds[0].groups[0].department_mix == [("Förskoleförvaltningen", 3)]
+    assert [r.round.number for r in unknown.context["overview"].rounds] == [1]
+
+
+def test_a_small_program_shows_every_round_without_choosing(client, hr_user, org, program):
+    for number in (1, 2):
+        GroupFactory(round=RoundFactory(program=program, number=number), number=number)
+    client.force_login(hr_user)
+
+    response = client.get(_overview_url(org, program))
+
+    overview = response.context["overview"]
+    assert [r.round.number for r in overview.rounds] == [1, 2]
+    assert (overview.showing_all, overview.round_tabs) == (True, [])
+    assert "round-tabs" not in response.content.decode()
+
+
 def test_program_overview_of_unknown_program_is_404(client, hr_user, org):
     client.force_login(hr_user)
 
