@@ -133,43 +133,54 @@ def _stored_expiry(client):
     return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
-def test_requests_slide_the_idle_timeout_at_most_once_a_minute(client, hr_user, org, monkeypatch):
-    """The clock is mocked: a request 59 s after the last slide writes nothing; at 60 s the
-    session is saved again and expires 30 minutes after that request."""
-    start = timezone.now().replace(microsecond=0)
-    clock = {"now": start}
-    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+class Clock:
+    """django.utils.timezone.now, held still and moved by hand (the one thing mocked)."""
+
+    def __init__(self, monkeypatch):
+        self.start = self.now = timezone.now().replace(microsecond=0)
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def set(self, **after_start):
+        self.now = self.start + dt.timedelta(**after_start)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+def test_requests_slide_the_idle_timeout_at_most_once_a_minute(client, hr_user, org, clock):
+    """A request 59 s after the last slide writes nothing; at 60 s the session is saved
+    again and expires 30 minutes after that request."""
+    start = clock.start
     client.force_login(hr_user)
     url = reverse("core:hr_start", kwargs={"org": org.slug})
 
     assert client.get(url).status_code == 200
     assert _stored_expiry(client) == start + dt.timedelta(minutes=30)
 
-    clock["now"] = start + dt.timedelta(seconds=59)
+    clock.set(seconds=59)
     assert client.get(url).status_code == 200
     assert _stored_expiry(client) == start + dt.timedelta(minutes=30)
 
-    clock["now"] = start + dt.timedelta(seconds=60)
+    clock.set(seconds=60)
     assert client.get(url).status_code == 200
     assert _stored_expiry(client) == start + dt.timedelta(minutes=31)
 
     # 29 min 59 s after the last slide: still logged in, and the window slides again.
-    clock["now"] = start + dt.timedelta(minutes=30, seconds=59)
+    clock.set(minutes=30, seconds=59)
     assert client.get(url).status_code == 200
     assert _stored_expiry(client) == start + dt.timedelta(minutes=60, seconds=59)
 
 
 def test_a_session_idle_for_the_timeout_after_its_last_slide_is_logged_out(
-    client, hr_user, org, monkeypatch
+    client, hr_user, org, clock
 ):
-    start = timezone.now().replace(microsecond=0)
-    clock = {"now": start}
-    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
     client.force_login(hr_user)
     url = reverse("core:hr_start", kwargs={"org": org.slug})
     assert client.get(url).status_code == 200
 
-    clock["now"] = start + dt.timedelta(minutes=30, seconds=1)
+    clock.set(minutes=30, seconds=1)
     response = client.get(url)
 
     assert response.status_code == 302
