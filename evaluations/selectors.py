@@ -9,7 +9,7 @@ texts that are not published.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -119,21 +119,44 @@ def person_for_user(*, user: User, organisation: Organisation) -> Person | None:
 def participant_session_or_404(
     *, user: User, organisation: Organisation, session_id: int
 ) -> tuple[Session, Enrollment]:
-    """A session of the user's own group in this organisation, with their enrollment; else 404."""
+    """A session of the user's own group in this organisation, with their enrollment; else 404.
+
+    The enrollment carries ``answer_facts`` for this session (answered? present?), so
+    ``services.answer_state`` needs no query of its own. Two queries.
+    """
+    from .services import AnswerFacts
+
+    session = (
+        Session.objects.select_related("module__program", "group__round")
+        .filter(pk=session_id, group__round__program__organisation=organisation)
+        .first()
+    )
+    if session is None:
+        raise Http404
     enrollment = (
         Enrollment.objects.filter(
             person__user=user,
             person__active=True,
             person__organisation=organisation,
             status__in=_PLACE_STATUSES,
-            group__sessions__pk=session_id,
+            group_id=session.group_id,
+        )
+        .annotate(
+            answered=Exists(Completion.objects.filter(enrollment=OuterRef("pk"), session=session)),
+            present=Exists(
+                Attendance.objects.filter(
+                    enrollment=OuterRef("pk"), session=session, status=Attendance.Status.PRESENT
+                )
+            ),
         )
         .select_related("person")
         .first()
     )
     if enrollment is None:
         raise Http404
-    session = Session.objects.select_related("module__program", "group__round").get(pk=session_id)
+    enrollment.answer_facts = AnswerFacts(
+        session_id=session.pk, answered=enrollment.answered, present=enrollment.present
+    )
     return session, enrollment
 
 
@@ -161,19 +184,26 @@ class FormContent:
 
 
 def form_content(*, form: EvaluationForm, version: FormVersion | None = None) -> FormContent:
-    """The version to answer (the newest unless given), its questions and the themes."""
-    version = version or form.versions.order_by("-number").first()
+    """The version to answer (the newest unless given), its questions and the themes.
+
+    Two queries (one without effect themes): the newest version comes with its questions.
+    """
+    if version is None:
+        newest = form.versions.order_by("-number").values("pk")[:1]
+        questions = list(
+            Question.objects.filter(version=Subquery(newest))
+            .select_related("version")
+            .order_by("order")
+        )
+        version = questions[0].version if questions else form.versions.order_by("-number").first()
+    else:
+        questions = list(version.questions.order_by("order"))
     themes = (
         list(EffectTheme.objects.filter(program_id=form.module.program_id).order_by("order"))
         if form.collects_effects
         else []
     )
-    return FormContent(
-        form=form,
-        version=version,
-        questions=list(version.questions.order_by("order")),
-        themes=themes,
-    )
+    return FormContent(form=form, version=version, questions=questions, themes=themes)
 
 
 # --- Programs, groups and process leaders ---------------------------------------------------

@@ -10,6 +10,7 @@ Everything is re-exported here, so callers write ``services.evaluation_submit``.
 from .answering import (
     MAX_EFFECT_ENTRIES,
     TEXT_MAX_LENGTH,
+    AnswerFacts,
     AnswerState,
     NotAnswerable,
     SubmitResult,
@@ -40,6 +41,7 @@ from .reminders import (
 __all__ = [
     "MAX_EFFECT_ENTRIES",
     "TEXT_MAX_LENGTH",
+    "AnswerFacts",
     "AnswerState",
     "NotAnswerable",
     "QuestionData",

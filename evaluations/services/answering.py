@@ -43,17 +43,37 @@ class AnswerState:
     CLOSED = "closed"
 
 
-def answer_state(*, enrollment: Enrollment, session: Session, now=None) -> str:
-    """Whether this participant may answer this session's evaluation now, and if not, why."""
+@dataclass(frozen=True)
+class AnswerFacts:
+    """What the answer state rests on, for one enrollment and session."""
+
+    session_id: int
+    answered: bool  # a Completion exists
+    present: bool  # attendance registered as present
+
+
+def answer_state(*, enrollment: Enrollment, session: Session, now=None, fresh=False) -> str:
+    """Whether this participant may answer this session's evaluation now, and if not, why.
+
+    Uses ``enrollment.answer_facts`` when a selector loaded them for this session
+    (``selectors.participant_session_or_404``), unless ``fresh``; else two queries.
+    """
     now = now or timezone.now()
-    if Completion.objects.filter(enrollment=enrollment, session=session).exists():
+    facts = getattr(enrollment, "answer_facts", None)
+    if fresh or facts is None or facts.session_id != session.pk:
+        facts = AnswerFacts(
+            session_id=session.pk,
+            answered=Completion.objects.filter(enrollment=enrollment, session=session).exists(),
+            present=Attendance.objects.filter(
+                enrollment=enrollment, session=session, status=Attendance.Status.PRESENT
+            ).exists(),
+        )
+    if facts.answered:
         return AnswerState.ANSWERED
     attended = (
         enrollment.status in _PLACE_STATUSES
         and enrollment.group_id == session.group_id
-        and Attendance.objects.filter(
-            enrollment=enrollment, session=session, status=Attendance.Status.PRESENT
-        ).exists()
+        and facts.present
     )
     if not attended:
         return AnswerState.NOT_ATTENDED
@@ -194,7 +214,8 @@ def evaluation_submit(
     the form the caller showed, if already loaded (see ``_validated``).
     Side effects: database rows only; no mail, no task.
     """
-    state = answer_state(enrollment=enrollment, session=session)
+    # Read again, not from what the page loaded: the moment of writing decides.
+    state = answer_state(enrollment=enrollment, session=session, fresh=True)
     if state == AnswerState.ANSWERED:
         return SubmitResult(stored=False)
     if state != AnswerState.OPEN:
