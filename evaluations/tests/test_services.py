@@ -132,6 +132,25 @@ def test_second_submit_stores_nothing_and_says_already_answered(setup):
     assert list(TextAnswer.objects.values_list("text", flat=True)) == ["Första svaret."]
 
 
+def test_a_page_loaded_before_another_tab_answered_still_stores_nothing(setup):
+    """The page's facts say "not answered"; the submit reads them again and keeps the first."""
+    session, enrollment = setup.sessions[1], setup.enrollments[0]
+    enrollment.answer_facts = services.AnswerFacts(
+        session_id=session.pk, answered=False, present=True
+    )
+    assert services.answer_state(enrollment=enrollment, session=session) == "open"
+    answer(setup.enrollments[0], session, value=6)
+
+    second = services.evaluation_submit(
+        enrollment=enrollment, session=session, answers=answers_for(session, value=1)
+    )
+
+    assert second.stored is False
+    assert services.answer_state(enrollment=enrollment, session=session) == "open"
+    assert services.answer_state(enrollment=enrollment, session=session, fresh=True) == "answered"
+    assert _counts(session) == {(order, 6): 1 for order in range(1, 6)}
+
+
 def test_participant_who_did_not_attend_cannot_answer(setup):
     Attendance.objects.filter(enrollment=setup.enrollments[0]).update(
         status=Attendance.Status.ABSENT
