@@ -1,0 +1,126 @@
+"""Demo data: Örebro kommun's SVC 2015–2017, and a small second organisation.
+
+Idempotent: every row has a natural key (slug, employee number, round and group
+number, module order, e-mail, date). A run compares the planned rows with the
+stored ones and writes only what differs, so a second run writes nothing.
+Names come from Faker ``sv_SE`` with a fixed seed, so every run plans the same
+people.
+
+- ``specs``: what the demo is made of (logins, modules, consultants, check-ins);
+- ``plans``: the program's shape planned in memory (shared with ``core.scale``,
+  which builds the same shape at national scale);
+- ``writer``: bringing the stored rows to the plan;
+- here: ``seed_demo``, its figures and the demo logins.
+"""
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from participants.models import Consultant, Department, Organisation, Person, Role
+from programs.models import Attendance, Enrollment, Group, Program, Session
+
+from .plans import TOP_LEVELS
+from .specs import (
+    DEMO_PASSWORD,
+    DEMO_ROLE_USERS,
+    PERSON_LOGINS,
+    demo_consultants,
+    orebro_spec,
+    region_spec,
+)
+from .writer import Writer
+
+__all__ = ["DEMO_PASSWORD", "demo_figures", "demo_logins", "seed_demo"]
+
+
+def demo_figures(*, organisation: Organisation) -> dict:
+    """ "SVC i siffror" for one organisation, counted from the stored rows."""
+    program = Program.objects.filter(organisation=organisation).order_by("starts_on").first()
+    groups = list(
+        Group.objects.filter(round__program=program)
+        .annotate(
+            size=Count(
+                "enrollments",
+                filter=~Q(enrollments__status__in=Enrollment.INACTIVE_STATUSES),
+            )
+        )
+        .order_by("round__number", "number")
+    )
+    departments: dict[int, set[int]] = {g.pk: set() for g in groups}
+    members: dict[int, set[int]] = {g.pk: set() for g in groups}
+    for group_id, person_id, department_id, parent_id in (
+        Enrollment.objects.filter(program=program)
+        .exclude(status__in=Enrollment.INACTIVE_STATUSES)
+        .values_list(
+            "group_id", "person_id", "person__department_id", "person__department__parent_id"
+        )
+    ):
+        departments[group_id].add(parent_id or department_id)
+        members[group_id].add(person_id)
+    top = set(
+        Person.objects.filter(
+            organisation=organisation, level__in=TOP_LEVELS, active=True
+        ).values_list("pk", flat=True)
+    )
+    attendance = dict(
+        Attendance.objects.filter(session__group__round__program=program)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    modules = program.modules.aggregate(n=Count("pk"), days=Sum("duration_days"))
+    return {
+        "rounds": program.rounds.count(),
+        "groups": len(groups),
+        "group_size_min": min(g.size for g in groups),
+        "group_size_max": max(g.size for g in groups),
+        "managers": Person.objects.filter(organisation=organisation, active=True).count(),
+        "departments": Department.objects.filter(
+            organisation=organisation, parent__isnull=True
+        ).count(),
+        "departments_per_group_min": min(len(d) for d in departments.values()),
+        "group_1_is_top_management": members[groups[0].pk] == top,
+        "modules": modules["n"],
+        "module_days": modules["days"],
+        "consultants": Consultant.objects.filter(organisations=organisation).count(),
+        "sessions": Session.objects.filter(group__round__program=program).count(),
+        "absent": attendance.get(Attendance.Status.ABSENT, 0),
+        "excused": attendance.get(Attendance.Status.EXCUSED, 0),
+        "check_ins": program.check_ins.count(),
+    }
+
+
+@transaction.atomic
+def seed_demo() -> dict:
+    """Create or update the demo organisations. Returns Örebro's figures and rows written."""
+    consultants = demo_consultants()
+    writer = Writer()
+    orebro = writer.organisation(orebro_spec(consultants))
+    region = writer.organisation(region_spec(consultants))
+    from evaluations.demo import seed_demo_evaluations
+    from programs.agreements import seed_demo_agreements
+
+    program = Program.objects.get(organisation=orebro)
+    agreements = seed_demo_agreements(program=program)
+    writer.written += agreements["agreements"] + agreements["history"]
+    evaluations = seed_demo_evaluations(program=program)
+    from reports.demo import seed_demo_reports
+
+    # After the evaluations: each report freezes the figures as of its meeting.
+    writer.written += seed_demo_reports(program=program)
+    return {
+        **demo_figures(organisation=orebro),
+        "organisations": Organisation.objects.filter(pk__in=[orebro.pk, region.pk]).count(),
+        **evaluations,
+        "status_reports": program.status_reports.count(),
+        "rows_written": writer.written,
+    }
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(e-mail, roles) of every demo login, for the command to print."""
+    logins = [(login.email, str(Role(login.role).label)) for login in DEMO_ROLE_USERS]
+    logins += [
+        (login.email, ", ".join(str(Role(role).label) for role in login.roles))
+        for login in PERSON_LOGINS
+    ]
+    return logins
