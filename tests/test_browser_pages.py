@@ -104,6 +104,27 @@ def test_hr_walks_from_start_page_to_group_detail(
     axe(page, context="group detail")
 
 
+def test_a_large_program_overview_shows_one_round_at_a_time(
+    page, live_server, axe, login_as, hr_user, org
+):
+    program = ProgramFactory(organisation=org, name="Stora programmet")
+    first, second = (RoundFactory(program=program, number=n) for n in (1, 2))
+    for number in range(1, 62):
+        GroupFactory(round=first if number <= 30 else second, number=number)
+    login_as(page, hr_user)
+
+    page.goto(
+        live_server.url
+        + reverse("programs:program_overview", kwargs={"org": org.slug, "program_id": program.pk})
+    )
+    expect(page.locator(".round-tabs .nav-link.active")).to_have_text("Omgång 1 (30 grupper)")
+    axe(page, context="program overview, one round at a time")
+    page.get_by_role("link", name="Omgång 2 (31 grupper)").click()
+
+    expect(page.locator(f"#round-{second.pk}-groups tbody tr")).to_have_count(31)
+    expect(page.locator(f"#round-{first.pk}-groups")).to_have_count(0)
+
+
 def test_program_list_is_accessible(page, live_server, axe, login_as, hr_user, org, program_data):
     login_as(page, hr_user)
 
