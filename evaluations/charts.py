@@ -20,10 +20,7 @@ from decimal import Decimal
 from defusedxml.ElementTree import fromstring
 from django.utils.safestring import SafeString, mark_safe
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
+from core.svg import SVG_NS, XLINK_NS, serialise
 
 FONT = "DejaVu Sans"
 BAR_COLOUR = "#0b3d6e"
@@ -87,7 +84,7 @@ def clean_svg(data: bytes, *, title: str, prefix: str) -> SafeString:
     title_element = ET.Element(f"{{{SVG_NS}}}title", {"id": f"{prefix}-title"})
     title_element.text = title
     root.insert(0, title_element)
-    return mark_safe(ET.tostring(root, encoding="unicode"))  # noqa: S308 - built from our own tree
+    return mark_safe(serialise(root))  # noqa: S308 - built from our own tree
 
 
 def distribution_svg(

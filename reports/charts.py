@@ -25,8 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
+from core.svg import SVG_NS, XLINK_NS, serialise
 
 FONT_FAMILY = "DejaVu Sans, sans-serif"
 BAR_COLOUR = "#0b3d6e"  # the navbar blue: 11:1 against white
@@ -112,22 +111,7 @@ def clean_svg(svg: str, *, id_prefix: str, title: str) -> str:
     title_element = ET.Element(f"{{{SVG_NS}}}title", {"id": f"{id_prefix}-title"})
     title_element.text = title
     root.insert(0, title_element)
-    return _serialise(root)
-
-
-def _serialise(root: ET.Element) -> str:
-    """Plain ``<svg xmlns=…>`` markup, whatever other code did to ElementTree's prefix registry.
-
-    (WeasyPrint registers the prefix "" for no namespace, which would make
-    ElementTree write ``ns0:svg``.)
-    """
-    for element in root.iter():
-        element.tag = element.tag.removeprefix(f"{{{SVG_NS}}}")
-        for name in [n for n in element.attrib if n.startswith(f"{{{XLINK_NS}}}")]:
-            element.set("xlink:" + name.removeprefix(f"{{{XLINK_NS}}}"), element.attrib.pop(name))
-    root.set("xmlns", SVG_NS)
-    root.set("xmlns:xlink", XLINK_NS)
-    return ET.tostring(root, encoding="unicode")
+    return serialise(root)
 
 
 def _tick_label(value: float, _position) -> str:

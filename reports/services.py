@@ -22,11 +22,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.links import site_url
 from core.outbox import enqueue
 from participants.models import Consultant, Role, User
 from programs.models import CheckIn, Module, Program, Round
 
-from . import rendering, selectors
+from . import selectors
 from .models import StatusReport
 
 logger = logging.getLogger(__name__)
@@ -281,6 +282,10 @@ def status_report_render(*, report_id: int, notify: bool = True) -> StatusReport
         logger.info("Status report %s is gone; nothing to render", report_id)
         return None
     try:
+        # Imported here: WeasyPrint and matplotlib take ~0.8 s to import, and every
+        # process that loads the tasks (web workers, manage.py) would pay it at start-up.
+        from . import rendering
+
         pdf = rendering.render_status_report(report)
         return _store(report, pdf, notify=notify)
     except TRANSIENT_ERRORS:
@@ -318,7 +323,7 @@ def report_ready_message(*, report: StatusReport, user: User) -> EmailMultiAlter
         "program": program,
         "organisation": program.organisation,
         "user": user,
-        "url": settings.SITE_URL.rstrip("/") + path,
+        "url": site_url(path),
     }
     with translation.override(report.language or settings.LANGUAGE_CODE):
         subject = render_to_string("reports/email/report_ready_subject.txt", context).strip()

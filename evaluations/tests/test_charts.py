@@ -38,3 +38,15 @@ def test_a_hidden_unit_draws_no_chart():
     assert distribution_svg(None, title="x", axis_label="y", prefix="c3") is None
     assert module_means_svg(series=[("M", [None])], x_labels=["1"], title="t", y_label="y",
                             prefix="c4") is None  # fmt: skip
+
+
+def test_charts_are_plain_svg_markup_also_after_weasyprint_is_loaded():
+    """WeasyPrint changes ElementTree's global prefix registry when it is imported; a chart
+    drawn afterwards in the same process (a worker that rendered a PDF) is still <svg>."""
+    import weasyprint  # noqa: F401
+
+    svg = distribution_svg([1, 2, 3, 4, 5, 6], title="Fördelning", axis_label="Värde", prefix="w")
+
+    assert svg.startswith("<svg")
+    assert "ns0:" not in svg
+    assert 'xmlns="http://www.w3.org/2000/svg"' in svg
