@@ -37,3 +37,9 @@ class OrganisationRoleMixin(LoginRequiredMixin):
         context["organisation"] = self.organisation
         context["roles"] = self.roles
         return context
+
+
+class HRMixin(OrganisationRoleMixin):
+    """Pages for the HR coordinator only."""
+
+    allowed_roles = frozenset({Role.HR})

@@ -45,10 +45,6 @@ class ScaleItem:
     field: forms.BoundField
     comment: forms.BoundField | None
 
-    @property
-    def hint_id(self) -> str:
-        return f"{self.field.auto_id}_hint"
-
 
 @dataclass
 class EffectItem:

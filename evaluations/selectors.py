@@ -112,10 +112,6 @@ def missing_respondents(*, session: Session) -> MissingRespondents:
     )
 
 
-def person_for_user(*, user: User, organisation: Organisation) -> Person | None:
-    return Person.objects.filter(organisation=organisation, user=user, active=True).first()
-
-
 def participant_session_or_404(
     *, user: User, organisation: Organisation, session_id: int
 ) -> tuple[Session, Enrollment]:
@@ -158,21 +154,6 @@ def participant_session_or_404(
         session_id=session.pk, answered=enrollment.answered, present=enrollment.present
     )
     return session, enrollment
-
-
-def participant_group(*, user: User, organisation: Organisation) -> Enrollment | None:
-    """The user's current place (group) in the organisation's newest program."""
-    return (
-        Enrollment.objects.filter(
-            person__user=user,
-            person__active=True,
-            person__organisation=organisation,
-            status__in=_PLACE_STATUSES,
-        )
-        .select_related("group__round__program")
-        .order_by("-program__starts_on", "-pk")
-        .first()
-    )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from django.http import Http404
 
 from .models import (
     Consultant,
-    Department,
     Membership,
     Organisation,
     Person,
@@ -129,11 +128,6 @@ def organisations_for(*, user: User) -> QuerySet[Organisation]:
     )
 
 
-def organisation_for_user_or_404(*, user: User, slug: str) -> Organisation:
-    """The organisation with this slug, if the user belongs to it; 404 otherwise."""
-    return organisation_and_roles_or_404(user=user, slug=slug)[0]
-
-
 # --- The manager registry -----------------------------------------------------------------
 
 
@@ -229,7 +223,3 @@ def person_detail(*, organisation: Organisation, pk: int) -> Person:
     if person is None:
         raise Http404
     return person
-
-
-def departments_in(*, organisation: Organisation):
-    return Department.objects.filter(organisation=organisation).select_related("parent")

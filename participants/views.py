@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from core.access import OrganisationRoleMixin
+from core.access import HRMixin
 from core.outbox import enqueue
 from core.responses import xlsx_response
 
@@ -25,7 +25,7 @@ from .forms import (
     SetPasswordForm,
 )
 from .imports import ImportFileError
-from .models import ManagerImport, Role, User
+from .models import ManagerImport, User
 
 
 class LoginView(auth_views.LoginView):
@@ -36,10 +36,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
-
-
-class HRMixin(OrganisationRoleMixin):
-    allowed_roles = frozenset({Role.HR})
 
 
 class RegistryFilterMixin:

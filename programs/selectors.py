@@ -25,7 +25,7 @@ _PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_
 _HOLDS_PLACE = Q(status__in=_PLACE_STATUSES)
 
 
-def _subquery_count(queryset: QuerySet, outer_field: str) -> Coalesce:
+def subquery_count(queryset: QuerySet, outer_field: str) -> Coalesce:
     """COUNT(*) of ``queryset`` per outer row, as a scalar subquery (no join fan-out)."""
     counted = queryset.order_by().values(outer_field).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -34,11 +34,11 @@ def _subquery_count(queryset: QuerySet, outer_field: str) -> Coalesce:
 def programs_for_organisation(*, organisation: Organisation) -> QuerySet[Program]:
     """The organisation's programs, newest first, with round, group and participant counts."""
     return Program.objects.filter(organisation=organisation).annotate(
-        round_count=_subquery_count(Round.objects.filter(program=OuterRef("pk")), "program"),
-        group_count=_subquery_count(
+        round_count=subquery_count(Round.objects.filter(program=OuterRef("pk")), "program"),
+        group_count=subquery_count(
             Group.objects.filter(round__program=OuterRef("pk")), "round__program"
         ),
-        participant_count=_subquery_count(
+        participant_count=subquery_count(
             Enrollment.objects.filter(_HOLDS_PLACE, program=OuterRef("pk")), "program"
         ),
     )

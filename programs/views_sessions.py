@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.access import OrganisationRoleMixin
+from core.access import HRMixin, OrganisationRoleMixin
 from core.responses import xlsx_response
 from participants.models import Role
 
@@ -42,10 +42,6 @@ def _add_errors(form, exc: ValidationError) -> None:
         return
     for name, errors in exc.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
-
-
-class HRMixin(OrganisationRoleMixin):
-    allowed_roles = frozenset({Role.HR})
 
 
 class LeaderOrHRMixin(OrganisationRoleMixin):
@@ -317,7 +313,8 @@ class SessionAttendanceView(LeaderOrHRMixin, FormView):
     def get_context_data(self, **kwargs):
         session = self.get_session()
         group = session.group
-        kwargs.setdefault("form", self.get_form())
+        if "form" not in kwargs:  # setdefault would build a second form on every call
+            kwargs["form"] = self.get_form()
         recorded = sum(1 for row in kwargs["form"].rows if row.status)
         return super().get_context_data(
             session=session,

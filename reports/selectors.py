@@ -18,13 +18,10 @@ from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
 
@@ -40,7 +37,7 @@ from programs.models import (
     Round,
     Session,
 )
-from programs.selectors import program_for_organisation_or_404
+from programs.selectors import program_for_organisation_or_404, subquery_count
 
 from .models import StatusReport
 
@@ -51,12 +48,6 @@ SNAPSHOT_VERSION = 1
 LIVE_FIGURES_SECONDS = 60
 # How many check-ins' corrections a status report carries at most.
 CORRECTIONS_IN_REPORT = 10
-
-
-def _subquery_count(queryset: QuerySet, outer_field: str) -> Coalesce:
-    """COUNT(*) of ``queryset`` per outer row, as a scalar subquery (no join fan-out)."""
-    counted = queryset.order_by().values(outer_field).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -71,7 +62,7 @@ def programs_for_follow_up(*, organisation: Organisation) -> QuerySet[Program]:
     return (
         Program.objects.filter(organisation=organisation)
         .annotate(
-            report_count=_subquery_count(
+            report_count=subquery_count(
                 StatusReport.objects.filter(program=OuterRef("pk")), "program"
             )
         )
@@ -275,20 +266,20 @@ def program_figures(*, program: Program, as_of: dt.datetime | None = None) -> di
     counts = (
         Program.objects.filter(pk=program.pk)
         .annotate(
-            round_count=_subquery_count(Round.objects.filter(program=program_ref), "program"),
-            group_count=_subquery_count(
+            round_count=subquery_count(Round.objects.filter(program=program_ref), "program"),
+            group_count=subquery_count(
                 Group.objects.filter(round__program=program_ref), "round__program"
             ),
-            sessions_held=_subquery_count(
+            sessions_held=subquery_count(
                 Session.objects.filter(group__round__program=program_ref, ends_at__lte=as_of),
                 "group__round__program",
             ),
-            sessions_planned=_subquery_count(
+            sessions_planned=subquery_count(
                 Session.objects.filter(group__round__program=program_ref, ends_at__gt=as_of),
                 "group__round__program",
             ),
-            check_in_count=_subquery_count(CheckIn.objects.filter(program=program_ref), "program"),
-            report_count=_subquery_count(
+            check_in_count=subquery_count(CheckIn.objects.filter(program=program_ref), "program"),
+            report_count=subquery_count(
                 StatusReport.objects.filter(program=program_ref), "program"
             ),
         )

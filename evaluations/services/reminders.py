@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.links import site_url
 from programs.models import Attendance, Enrollment, Session
 
 from .. import rules
@@ -72,8 +73,8 @@ def reminder_recipients(*, session: Session) -> list[tuple[str, str]]:
 def reminder_message(*, session: Session, email: str, first_name: str) -> EmailMultiAlternatives:
     """The Swedish reminder: which module, the deadline and the link. Never any answer."""
     organisation = session.group.round.program.organisation
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "evaluations:answer", kwargs={"org": organisation.slug, "session_id": session.pk}
+    url = site_url(
+        reverse("evaluations:answer", kwargs={"org": organisation.slug, "session_id": session.pk})
     )
     context = {
         "first_name": first_name,

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from core.access import OrganisationRoleMixin
 from participants.models import Role
+from programs.selectors import current_enrollment_for_user
 
 from .. import rules, selectors, services
 from ..forms import AnswerForm
@@ -130,7 +131,7 @@ class MyEvaluationsView(OrganisationRoleMixin, TemplateView):
     template_name = "evaluations/my_evaluations.html"
 
     def get_context_data(self, **kwargs):
-        enrollment = selectors.participant_group(
+        enrollment = current_enrollment_for_user(
             user=self.request.user, organisation=self.organisation
         )
         results = row = None

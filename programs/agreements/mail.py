@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.links import site_url
 from core.outbox import outbox_task
 from participants.models import Person
 
@@ -46,7 +47,7 @@ def agreement_message(
         "stage": Stage(stage).label,
         "program": enrollment.program,
         "session": session,
-        "url": settings.SITE_URL.rstrip("/") + path,
+        "url": site_url(path),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("programs/email/agreement_mail_subject.txt", context).strip()

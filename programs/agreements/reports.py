@@ -12,9 +12,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from participants.models import Organisation, Person, User
+from participants.models import Organisation, Person, Role, User
 
 from ..models import Agreement, Enrollment, Group, Program, ReviewerChange, Round, Session
+from ..scheduling.access import sessions_visible_to
 from ..selectors import group_for_organisation_or_404, program_for_organisation_or_404
 from .rules import (
     HOLDS_PLACE,
@@ -236,22 +237,14 @@ class SessionAgreements:
         return str(Stage(self.stage).label) if self.stage else ""
 
 
-def sessions_led_by(*, organisation: Organisation, user: User) -> QuerySet[Session]:
-    """Sessions where the user is the session's or the group's process leader."""
-    led = Session.objects.filter(
-        Q(process_leader__user=user) | Q(group__process_leaders__user=user),
-        group__round__program__organisation=organisation,
-    ).values("pk")
-    return Session.objects.filter(pk__in=led).select_related("module", "group__round")
-
-
 def session_agreement_states(
     *, organisation: Organisation, user: User, session_id: int | None = None, now=None
 ) -> SessionAgreements:
     """For the process leader's next session (or one of theirs they chose): who has an
     agreement for the stage due before it, and in which state. Names and states only."""
     now = now or timezone.now()
-    sessions = list(sessions_led_by(organisation=organisation, user=user).order_by("starts_at"))
+    led = sessions_visible_to(user=user, organisation=organisation, roles={Role.PROCESS_LEADER})
+    sessions = list(led.select_related("module", "group__round").order_by("starts_at"))
     if session_id is not None:
         session = next((s for s in sessions if s.pk == session_id), None)
         if session is None:

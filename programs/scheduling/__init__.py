@@ -21,7 +21,6 @@ they lead (as one of the group's process leaders or as a session's process leade
 """
 
 from .access import (  # noqa: F401
-    _leads_group,
     group_sessions,
     group_visible_or_404,
     groups_visible_to,
@@ -38,7 +37,6 @@ from .attendance import (  # noqa: F401
     Rates,
     RoundProgress,
     SessionRates,
-    _attendance_counts,
     attendance_field,
     attendance_opens_on,
     attendance_register,
@@ -64,8 +62,6 @@ from .invitations import (  # noqa: F401
     LoginLinksResult,
     MemberContact,
     SendRequest,
-    _has_usable_login,
-    _line_managers_without_login,
     group_login_links_send,
     invitation_message,
     invitation_overview,
@@ -73,7 +69,6 @@ from .invitations import (  # noqa: F401
     invitation_state_label,
     invitations_deliver,
     invitations_send,
-    site_url,
 )
 from .overview import (  # noqa: F401
     ProcessLeaderOverview,
@@ -86,9 +81,6 @@ from .plans import (  # noqa: F401
     PLAN_FIELDS,
     ScheduleResult,
     SessionPlan,
-    _booking_errors,
-    _plan_errors,
-    _save_order,
     group_schedule_save,
     plan_field,
     schedule_plans,

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.links import site_url
 from core.models import OutboxTask
 from core.outbox import enqueue
 from participants.accounts import activation_url, ensure_login, send_login_links
@@ -258,10 +259,6 @@ def group_login_links_send(*, group: Group) -> LoginLinksResult:
     ]
     skipped = len(line_managers) + len(members) - len(due)
     return LoginLinksResult(sent=send_login_links(people=due), recently_sent=skipped)
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def invitation_message(

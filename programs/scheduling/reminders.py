@@ -10,13 +10,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.links import site_url
 from core.models import OutboxTask
 from core.outbox import enqueue
 
 from ..calendar import sessions_ics
 from ..models import Session
 from .common import SEND_REMINDER, place_holders, reminder_days
-from .invitations import site_url
 
 # --- Reminders -------------------------------------------------------------------------------
 

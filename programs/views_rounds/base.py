@@ -3,14 +3,9 @@
 from django.contrib import messages
 from django.urls import reverse
 
-from core.access import OrganisationRoleMixin
-from participants.models import Role
+from core.access import HRMixin
 
 from ..selectors import round_for_organisation_or_404
-
-
-class HRMixin(OrganisationRoleMixin):
-    allowed_roles = frozenset({Role.HR})
 
 
 class RoundMixin(HRMixin):

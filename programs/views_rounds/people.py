@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
+from core.access import HRMixin
 from participants.selectors import people_in
 
 from .. import rounds, selectors
@@ -17,7 +18,7 @@ from ..forms_rounds import (
     IntakeAddForm,
 )
 from ..models import Enrollment, Group
-from .base import HRMixin, messages_for_warnings
+from .base import messages_for_warnings
 
 # --- Intake -----------------------------------------------------------------------------------
 

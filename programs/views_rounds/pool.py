@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
+from core.access import HRMixin
 from participants.models import Level
 
 from .. import composition, rounds, selectors
@@ -19,7 +20,7 @@ from ..forms_rounds import (
     PoolSelectionForm,
     RoundForm,
 )
-from .base import HRMixin, RoundMixin
+from .base import RoundMixin
 
 # --- Create a round ---------------------------------------------------------------------------
 
