@@ -1,6 +1,7 @@
-"""Form helpers shared by every form: the GOV.UK-style error summary."""
+"""Form helpers shared by every form: the GOV.UK-style error summary, and a service's errors."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class ErrorSummaryMixin:
@@ -26,3 +27,12 @@ class ErrorSummaryMixin:
             for error in errors:
                 entries.append((anchor, error))
         return entries
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: keys the form knows, the rest on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

@@ -34,7 +34,7 @@ from .models import (
 )
 from .results import program_results as program_results
 
-_PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 # --- The participant ---------------------------------------------------------------------

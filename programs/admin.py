@@ -31,7 +31,7 @@ from .models import (
 )
 from .services import enrollment_create, session_save, validate_module_order
 
-_PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 def _related_only(field: str):

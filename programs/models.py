@@ -143,8 +143,10 @@ class Enrollment(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         MOVED = "moved", _("Moved")
 
-    # Enrollments in these states no longer hold the person's place in the program.
+    # Enrollments in these states no longer hold the person's place in the program;
+    # the others (PLACE_STATUSES) do.
     INACTIVE_STATUSES = (Status.WITHDRAWN, Status.MOVED)
+    PLACE_STATUSES = (Status.PLANNED, Status.ACTIVE, Status.COMPLETED)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrollments")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="enrollments")

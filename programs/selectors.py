@@ -21,7 +21,7 @@ from participants.models import Department, Organisation, Person, User
 from .models import Attendance, Enrollment, Group, Module, Program, Round, Session
 
 # An enrollment holds a place in its group unless it was withdrawn or moved.
-_PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 _HOLDS_PLACE = Q(status__in=_PLACE_STATUSES)
 
 

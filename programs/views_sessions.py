@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.access import HRMixin, OrganisationRoleMixin
+from core.forms import add_service_errors
 from core.responses import xlsx_response
 from participants.models import Role
 
@@ -33,15 +34,6 @@ def _ics_response(data: bytes, *, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CALENDAR)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: keys the form knows, the rest on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class LeaderOrHRMixin(OrganisationRoleMixin):
@@ -92,7 +84,7 @@ class GroupScheduleView(HRMixin, GroupMixin, FormView):
         try:
             result = scheduling.group_schedule_save(group=group, plans=form.plans_from_input())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         if result.changed:
             messages.success(
@@ -134,7 +126,7 @@ class GroupInvitationsView(HRMixin, GroupMixin, FormView):
                 send_again=form.cleaned_data["send_again"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         message = ngettext(
             "The invitation to %(group)s is recorded: %(count)d participant will get it by e-mail.",
@@ -291,7 +283,7 @@ class SessionAttendanceView(LeaderOrHRMixin, FormView):
         try:
             result = scheduling.attendance_register(session=session, statuses=form.statuses())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         if result.saved:
             message = ngettext(

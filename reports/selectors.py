@@ -312,7 +312,6 @@ def program_figures(*, program: Program, as_of: dt.datetime | None = None) -> di
         .annotate(n=Count("pk"))
         .order_by()
     )
-    holding_place = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
 
     modules = list(modules_of(program=program).values_list("pk", "order", "name"))
     attendance_rows = (
@@ -349,7 +348,7 @@ def program_figures(*, program: Program, as_of: dt.datetime | None = None) -> di
         "rounds": counts["round_count"],
         "groups": counts["group_count"],
         "participants": {
-            "enrolled": sum(by_status.get(s, 0) for s in holding_place),
+            "enrolled": sum(by_status.get(s, 0) for s in Enrollment.PLACE_STATUSES),
             "completed": by_status.get(Enrollment.Status.COMPLETED, 0),
             "withdrawn": by_status.get(Enrollment.Status.WITHDRAWN, 0),
         },

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.access import OrganisationRoleMixin
+from core.forms import add_service_errors
 from participants.models import Role
 
 from . import selectors, services
@@ -114,9 +115,7 @@ class CheckInCreateView(ProgramMixin, FormView):
                 program=self.get_program(), project_leader=self.request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The check-in is saved."))
         return redirect(
@@ -195,9 +194,7 @@ class ReportCreateView(ProgramMixin, FormView):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,

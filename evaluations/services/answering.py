@@ -32,7 +32,7 @@ from ..models import (
 
 TEXT_MAX_LENGTH = 2000
 MAX_EFFECT_ENTRIES = 10
-_PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 class AnswerState:

@@ -24,7 +24,7 @@ from ..models import (
 )
 
 logger = logging.getLogger(__name__)
-_PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 def reminder_due_sessions(*, now=None):

@@ -47,7 +47,7 @@ STATE_COLUMNS = (NOT_STARTED, Status.DRAFT, Status.SUBMITTED, Status.RETURNED, S
 AUTOSAVE_MERGE = dt.timedelta(minutes=15)
 TEXT_MAX_LENGTH = 5000
 HOLDS_PLACE = ~Q(status__in=Enrollment.INACTIVE_STATUSES)
-PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 def state_label(state: str) -> str:

@@ -18,7 +18,7 @@ SEND_LOGIN_LINK = "participants.send_login_link"
 IN_FLIGHT = (OutboxTask.State.PENDING, OutboxTask.State.QUEUED)
 # A login link asked for this recently is not sent again (a double click, a second HR user).
 LOGIN_LINK_GRACE = dt.timedelta(minutes=15)
-PLACE_STATUSES = [s for s in Enrollment.Status if s not in Enrollment.INACTIVE_STATUSES]
+PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 def reminder_days() -> int:

@@ -142,3 +142,12 @@ def test_module_order_is_unique_per_program(db):
 def test_module_duration_must_be_positive(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         ModuleFactory(order=1, duration_days=Decimal("0"))
+
+
+def test_every_enrollment_status_either_holds_a_place_or_does_not():
+    from programs.models import Enrollment
+
+    assert set(Enrollment.PLACE_STATUSES) | set(Enrollment.INACTIVE_STATUSES) == set(
+        Enrollment.Status
+    )
+    assert not set(Enrollment.PLACE_STATUSES) & set(Enrollment.INACTIVE_STATUSES)

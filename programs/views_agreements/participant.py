@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.access import OrganisationRoleMixin
+from core.forms import add_service_errors
 from participants.models import Role
 
 from ..agreements import selectors, services
@@ -93,7 +94,7 @@ class AgreementEditView(_ParticipantStageMixin, TemplateView):
                 if getattr(error, "code", None) == "locked":
                     messages.info(request, error.messages[0])
                     return self._back_to_detail()
-                self._add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 reviewer = reviewer_of(self.enrollment)
                 messages.success(
@@ -132,13 +133,6 @@ class AgreementEditView(_ParticipantStageMixin, TemplateView):
         except ValidationError:
             return False
         return agreement.pk is not None
-
-    def _add_errors(self, form, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for key, errors in error.error_dict.items():
-                form.add_error(key if key in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
 
     def _back_to_detail(self):
         agreement = Agreement.objects.get(enrollment=self.enrollment, stage=self.stage)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from core.access import OrganisationRoleMixin
+from core.forms import add_service_errors
 from participants.models import Role
 
 from ..agreements import reports, services
@@ -103,8 +104,7 @@ class EnrollmentReviewerView(OrganisationRoleMixin, TemplateView):
                     user=request.user,
                 )
             except ValidationError as error:
-                for key, errors in error.message_dict.items():
-                    form.add_error(key if key in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 person = self.page.enrollment.person.full_name
                 if change is None:

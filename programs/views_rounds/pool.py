@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from core.access import HRMixin
+from core.forms import add_service_errors
 from participants.models import Level
 
 from .. import composition, rounds, selectors
@@ -46,10 +47,7 @@ class RoundCreateView(HRMixin, FormView):
         try:
             round_ = rounds.round_create(program=program, **form.cleaned_data)
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            for name, messages_ in errors.items():
-                for message in messages_:
-                    form.add_error(name if name in form.fields else None, message)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,
