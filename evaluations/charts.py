@@ -11,13 +11,18 @@ The functions take figures that are already suppressed (None for a hidden
 unit): a chart can never show what a table would hide.
 """
 
+import functools
+import hashlib
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from decimal import Decimal
 
 from defusedxml.ElementTree import fromstring
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from core.svg import SVG_NS, XLINK_NS, serialise
@@ -26,6 +31,7 @@ FONT = "DejaVu Sans"
 BAR_COLOUR = "#0b3d6e"
 LINE_COLOURS = ("#0b3d6e", "#b35900", "#1b7a3a", "#8a1c5c", "#4d4d4d", "#005f73")
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
+CACHE_SECONDS = 24 * 3600
 
 
 def _figure(width: float, height: float):
@@ -87,6 +93,32 @@ def clean_svg(data: bytes, *, title: str, prefix: str) -> SafeString:
     return mark_safe(serialise(root))  # noqa: S308 - built from our own tree
 
 
+def _cached(draw):
+    """Keep each drawn chart in the cache under a hash of everything it is drawn from.
+
+    Drawing with matplotlib takes tens of milliseconds; the results pages ask for
+    the same two charts on every visit until an answer or a publication changes them.
+    """
+
+    @functools.wraps(draw)
+    def cached(*args, **kwargs):
+        payload = json.dumps(
+            [draw.__name__, translation.get_language(), args, kwargs],
+            default=str,
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        key = "evaluations:chart:" + hashlib.sha256(payload.encode()).hexdigest()
+        svg = cache.get(key)
+        if svg is None:
+            svg = draw(*args, **kwargs)
+            cache.set(key, "" if svg is None else str(svg), CACHE_SECONDS)
+        return mark_safe(svg) if svg else None  # noqa: S308 - our own SVG, see clean_svg
+
+    return cached
+
+
+@_cached
 def distribution_svg(
     distribution: Sequence[int] | None, *, title: str, axis_label: str, prefix: str
 ) -> SafeString | None:
@@ -117,6 +149,7 @@ def distribution_svg(
     return clean_svg(_render(fig), title=title, prefix=prefix)
 
 
+@_cached
 def module_means_svg(
     *,
     series: Sequence[tuple[str, Sequence[Decimal | None]]],

@@ -50,3 +50,16 @@ def test_charts_are_plain_svg_markup_also_after_weasyprint_is_loaded():
     assert svg.startswith("<svg")
     assert "ns0:" not in svg
     assert 'xmlns="http://www.w3.org/2000/svg"' in svg
+
+
+def test_a_drawn_chart_is_reused_only_for_the_same_data_and_words():
+    first = distribution_svg([1, 2, 3, 4, 5, 6], title="Fördelning", axis_label="Värde", prefix="k")
+    again = distribution_svg([1, 2, 3, 4, 5, 6], title="Fördelning", axis_label="Värde", prefix="k")
+    other_data = distribution_svg([6, 5, 4, 3, 2, 1], title="Fördelning", axis_label="Värde",
+                                  prefix="k")  # fmt: skip
+    other_title = distribution_svg([1, 2, 3, 4, 5, 6], title="Svar", axis_label="Värde", prefix="k")
+
+    assert again == first
+    assert other_data != first
+    assert '<title id="k-title">Svar</title>' in other_title
+    assert distribution_svg([0] * 6, title="Tom", axis_label="Värde", prefix="k") is None
