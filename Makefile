@@ -7,7 +7,10 @@ export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints-build.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 RUN_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils gettext git
+# Node.js runs the test OpenID Connect provider; a node/npm already on PATH (e.g. from
+# NodeSource) is used as it is, since Debian's npm package would replace it.
+NODE_PACKAGES := $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils gettext git $(NODE_PACKAGES)
 BENCH_PACKAGES := $(TEST_PACKAGES) wrk
 
 .PHONY: run test bench venv messages makemessages lint format clean

@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # What the run proved, printed at the end (see pytest_terminal_summary).
-EVIDENCE = {"axe_pages": 0, "worker_pids": set()}
+EVIDENCE = {"axe_pages": 0, "worker_pids": set(), "oidc_sign_ins": 0}
 
 
 def pytest_report_header(config):
@@ -41,11 +41,23 @@ def pytest_terminal_summary(terminalreporter):
     if EVIDENCE["worker_pids"]:
         pids = ", ".join(str(p) for p in sorted(EVIDENCE["worker_pids"]))
         write(f"Real `celery worker` process(es) consumed from Redis: pid {pids}.")
+    if EVIDENCE["oidc_sign_ins"]:
+        write(
+            f"Real OpenID provider {os.environ.get('OIDC_TEST_PROVIDER', '?')} at "
+            f"{os.environ.get('OIDC_TEST_ISSUER')}: {EVIDENCE['oidc_sign_ins']} sign-in(s) in "
+            "Chromium went through it."
+        )
     if EVIDENCE["axe_pages"]:
         write(
             f"axe-core checked {EVIDENCE['axe_pages']} page states in Chromium "
             "(WCAG 2.1 A/AA): 0 violations."
         )
+
+
+@pytest.fixture
+def evidence():
+    """What the run proved, for the summary at the end."""
+    return EVIDENCE
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from participants.models import Role
+from participants.accounts import pending_confirmations
+from participants.models import LoginConfirmation, Role
 from participants.selectors import (
     organisation_and_roles_or_404,
     organisations_for,
@@ -15,7 +16,7 @@ from participants.selectors import (
 )
 from programs.selectors import current_enrollment_for_user, programs_for_organisation
 
-from .access import OrganisationRoleMixin
+from .access import OrganisationRoleMixin, sign_in_again, sign_in_covers
 
 # Where each role starts, in order of precedence when a user holds several.
 # Most participants are also line managers; their own program comes first.
@@ -41,16 +42,25 @@ def start_url_for(*, user, organisation, roles=None) -> str | None:
 def home(request):
     """Send the user to their start page, or let them pick an organisation."""
     organisations = list(organisations_for(user=request.user))
-    if len(organisations) == 1:
+    confirmations = list(
+        pending_confirmations().filter(user=request.user).exclude(kind=LoginConfirmation.Kind.EMAIL)
+    )
+    if len(organisations) == 1 and not confirmations:
         url = start_url_for(user=request.user, organisation=organisations[0])
-        if url:
+        if url and sign_in_covers(request, organisations[0]):
             return redirect(url)
-    return render(request, "core/home.html", {"organisations": organisations})
+    return render(
+        request,
+        "core/home.html",
+        {"organisations": organisations, "confirmations": confirmations},
+    )
 
 
 @login_required
 def organisation_home(request, org):
     organisation, roles = organisation_and_roles_or_404(user=request.user, slug=org)
+    if not sign_in_covers(request, organisation):
+        return sign_in_again(request, organisation)
     url = start_url_for(user=request.user, organisation=organisation, roles=roles)
     if url is None:
         return render(request, "core/home.html", {"organisations": [organisation]})

@@ -12,10 +12,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .accounts import consultant_login_link_send, login_email_change_request, normalise_email
 from .models import (
     STORED_ROLES,
     Consultant,
@@ -28,17 +31,18 @@ from .models import (
     User,
 )
 from .services import person_save, validate_line_manager
+from .signin import sign_in_organisation_ids
 
 
 def hr_organisation_ids(request) -> frozenset[int]:
     """Ids of the organisations where the requesting user is HR coordinator (once per request)."""
     cached = getattr(request, "_hr_organisation_ids", None)
     if cached is None:
-        cached = frozenset(
-            Membership.objects.filter(user=request.user, role=Role.HR).values_list(
-                "organisation_id", flat=True
-            )
+        held = Membership.objects.filter(user=request.user, role=Role.HR).values_list(
+            "organisation_id", flat=True
         )
+        # Only those whose pages this session's sign-in opens (participants.signin).
+        cached = frozenset(sign_in_organisation_ids(request, set(held)))
         request._hr_organisation_ids = cached
     return cached
 
@@ -163,38 +167,20 @@ class MembershipInline(OrganisationScopedInline, admin.TabularInline):
     extra = 0
 
 
-class UserCreationForOrganisationForm(BaseUserAdmin.add_form):
-    """A new login must belong to someone the coordinator administers.
-
-    Without that the new user would be invisible to them right after saving.
-    The admin sets ``known_emails`` (lower case) for non-superusers.
-    """
-
-    known_emails: frozenset[str] | None = None
-
-    def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if self.known_emails is not None and email not in self.known_emails:
-            raise ValidationError(
-                _(
-                    "Create logins only for managers or consultants of your organisation: "
-                    "use the e-mail address registered on them."
-                ),
-                code="unknown_email",
-            )
-        return email
-
-
 @admin.register(User)
 class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
+    """Logins. A coordinator sees only logins whose every role is in their organisations,
+    and may grant or end roles there; a login itself (address, password, active state)
+    is its holder's, so only a superuser changes it. Coordinators create logins through
+    the app's login links and invitations (``participants.accounts``), never here."""
+
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "last_login"]
     list_filter = [OrganisationListFilter, "memberships__role", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
     inlines = [MembershipInline]
-    add_form = UserCreationForOrganisationForm
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email"]}),
         (_("Personal info"), {"fields": ["full_name"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
@@ -209,13 +195,10 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+    HOLDER_FIELDS = ["email", "full_name", "is_active", "is_staff", "is_superuser"]
 
     def in_organisations(self, queryset, organisation_ids):
-        """Users with a membership, a manager record or a consultant record in the organisations.
-
-        Also users whose e-mail address is registered on such a manager or
-        consultant, so that a login created for them can be linked.
-        """
+        """Users with a membership, a manager record or a consultant record in the organisations."""
         people = Person.objects.filter(organisation_id__in=organisation_ids)
         consultants = Consultant.objects.filter(organisations__in=organisation_ids)
         return queryset.filter(
@@ -224,24 +207,30 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
             )
             | Exists(people.filter(user=OuterRef("pk")))
             | Exists(consultants.filter(user=OuterRef("pk")))
-            | Exists(people.filter(email__iexact=OuterRef("email")))
-            | Exists(consultants.filter(email__iexact=OuterRef("email")))
         )
 
     def scope(self, request, queryset):
+        """Only logins held entirely inside the coordinator's organisations."""
         if request.user.is_superuser:
             return queryset
-        return super().scope(request, queryset.filter(is_superuser=False))
-
-    def reaches_outside(self, request, obj):
-        """A login used in another organisation: its password or status is not ours to change."""
-        return (
-            Organisation.objects.filter(
-                Q(memberships__user=obj) | Q(people__user=obj) | Q(consultants__user=obj)
+        ids = hr_organisation_ids(request)
+        elsewhere = (
+            Exists(Membership.objects.filter(user=OuterRef("pk")).exclude(organisation_id__in=ids))
+            | Exists(Person.objects.filter(user=OuterRef("pk")).exclude(organisation_id__in=ids))
+            | Exists(
+                Consultant.objects.filter(user=OuterRef("pk")).filter(
+                    Exists(
+                        Consultant.organisations.through.objects.filter(
+                            consultant_id=OuterRef("pk")
+                        ).exclude(organisation_id__in=ids)
+                    )
+                )
             )
-            .exclude(pk__in=hr_organisation_ids(request))
-            .exists()
         )
+        return self.in_organisations(queryset.filter(is_superuser=False), ids).exclude(elsewhere)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and request.user.is_superuser:
@@ -251,26 +240,13 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly.append("is_superuser")
+            readonly += self.HOLDER_FIELDS
         return readonly
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if obj is None and not request.user.is_superuser:
-            ids = hr_organisation_ids(request)
-            emails = {
-                email.lower()
-                for email in Person.objects.filter(organisation_id__in=ids).values_list(
-                    "email", flat=True
-                )
-            } | {
-                email.lower()
-                for email in Consultant.objects.filter(organisations__in=ids).values_list(
-                    "email", flat=True
-                )
-            }
-            form = type(form.__name__, (form,), {"known_emails": frozenset(emails - {""})})
-        return form
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Organisation)
@@ -379,18 +355,46 @@ class PersonAdmin(OrganisationScopedAdmin):
     autocomplete_fields = ["line_manager", "user"]
     ordering = ["last_name", "first_name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Linking a login is its holder's to confirm (participants.accounts).
+            readonly.append("user")
+        return readonly
+
     def save_model(self, request, obj, form, change):
         person_save(person=obj)
 
 
 @admin.register(Consultant)
 class ConsultantAdmin(OrganisationScopedAdmin):
+    """Consultants. A coordinator sees only their own organisations on a consultant, never
+    another organisation's name, and cannot link a login (its holder confirms that)."""
+
     list_display = ["name", "firm", "email", "user"]
     list_filter = [OrganisationListFilter, "firm"]
     list_select_related = ["user"]
     search_fields = ["name", "firm", "email"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["organisations"]
+    actions = ["send_login_links"]
+
+    @admin.action(description=_("Send a login link (or ask the holder of an existing login)"))
+    def send_login_links(self, request, queryset):
+        ids = hr_organisation_ids(request)
+        organisation = Organisation.objects.filter(pk__in=ids).first() if ids else None
+        sent = 0
+        with transaction.atomic():
+            for consultant in queryset:
+                here = organisation or consultant.organisations.first()
+                if here is None:
+                    continue
+                sent += consultant_login_link_send(consultant=consultant, organisation=here)
+        self.message_user(
+            request,
+            ngettext("%(count)d e-mail is on its way.", "%(count)d e-mails are on their way.", sent)
+            % {"count": sent},
+        )
 
     def in_organisations(self, queryset, organisation_ids):
         # Through the many-to-many without duplicate rows.
@@ -402,12 +406,53 @@ class ConsultantAdmin(OrganisationScopedAdmin):
         """Read-only when shared with another organisation: their login works there too."""
         return obj.organisations.exclude(pk__in=hr_organisation_ids(request)).exists()
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if not request.user.is_superuser and "organisations" in form.base_fields:
-            # Otherwise the new consultant would vanish from the coordinator's view.
-            form.base_fields["organisations"].required = True
-        return form
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # What this coordinator may read of the consultant's organisations.
+            obj.visible_organisation_ids = hr_organisation_ids(request)
+        return obj
+
+    @admin.display(description=_("organisations"))
+    def organisations_here(self, obj):
+        ids = getattr(obj, "visible_organisation_ids", None)
+        if obj is None or obj.pk is None or ids is None:
+            return ""
+        return ", ".join(o.name for o in obj.organisations.filter(pk__in=ids).order_by("name"))
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not request.user.is_superuser:
+            fields = [f for f in fields if f != "organisations"]
+            if obj is not None:
+                fields.append("organisations_here")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["user", "organisations_here"]
+        return readonly
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser and not change:
+            # A new consultant works for the coordinator's organisations.
+            form.instance.organisations.add(*hr_organisation_ids(request))
+
+    def save_model(self, request, obj, form, change):
+        old_email = Consultant.objects.filter(pk=obj.pk).values_list("email", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if (
+            change
+            and obj.user_id
+            and normalise_email(old_email or "") != normalise_email(obj.email)
+        ):
+            organisation = Organisation.objects.filter(pk__in=hr_organisation_ids(request)).first()
+            if organisation is not None:
+                login_email_change_request(
+                    user=obj.user, organisation=organisation, new_email=obj.email
+                )
 
 
 @admin.register(ManagerImport)

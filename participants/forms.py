@@ -24,6 +24,23 @@ class LoginForm(ErrorSummaryMixin, AuthenticationForm):
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
 
+    def confirm_login_allowed(self, user):
+        """Refuse a password where every organisation of the login has turned it off."""
+        from .selectors import organisations_for
+
+        super().confirm_login_allowed(user)
+        organisations = list(organisations_for(user=user))
+        closed = [o for o in organisations if not o.password_login]
+        if organisations and len(closed) == len(organisations):
+            raise forms.ValidationError(
+                gettext(
+                    "%(org)s logs its people in with its own sign-in only. Use the button "
+                    "“Log in with %(org)s” on its login page."
+                )
+                % {"org": closed[0].name},
+                code="password_login_off",
+            )
+
 
 class YesNo(models.TextChoices):
     YES = "yes", _("Yes")
@@ -163,3 +180,101 @@ class ForgotPasswordForm(ErrorSummaryMixin, forms.Form):
 
 class SetPasswordForm(ErrorSummaryMixin, auth_forms.SetPasswordForm):
     pass
+
+
+class IdentityProviderForm(ErrorSummaryMixin, forms.ModelForm):
+    """The organisation's own sign-in (OpenID Connect) and whether passwords still work."""
+
+    issuer = forms.URLField(
+        label=_("issuer"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The provider's address, e.g. https://login.kommun.se/realms/staff."),
+    )
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Leave empty to keep the secret that is saved. It is never shown again."),
+    )
+    password_login = forms.BooleanField(
+        label=_("Allow login with e-mail address and password"),
+        required=False,
+        help_text=_(
+            "Turn it off once everyone signs in with the organisation's own sign-in. "
+            "The organisation's pages then open only after that sign-in."
+        ),
+    )
+
+    field_order = [
+        "enabled",
+        "issuer",
+        "client_id",
+        "client_secret",
+        "match_on",
+        "employee_number_claim",
+        "scopes",
+        "password_login",
+    ]
+
+    class Meta:
+        from .models import IdentityProvider
+
+        model = IdentityProvider
+        fields = [
+            "enabled",
+            "issuer",
+            "client_id",
+            "match_on",
+            "employee_number_claim",
+            "scopes",
+        ]
+        widgets = {"match_on": forms.RadioSelect}
+        labels = {"enabled": _("Use the organisation's own sign-in")}
+        help_texts = {
+            "employee_number_claim": _("Used only when people are matched on employee number."),
+            "scopes": _("Separated by spaces; must include openid."),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+        self.fields["password_login"].initial = organisation.password_login
+        self.has_secret = bool(self.instance.pk and self.instance.client_secret)
+
+    def clean_scopes(self):
+        scopes = " ".join(self.cleaned_data["scopes"].split())
+        if "openid" not in scopes.split():
+            raise forms.ValidationError(_("The scopes must include openid."))
+        return scopes
+
+    def clean(self):
+        from .oidc import ProviderUnavailable, fetch_metadata
+
+        cleaned = super().clean()
+        secret = cleaned.get("client_secret") or ""
+        if secret:
+            self.instance.client_secret = secret
+        elif not self.has_secret:
+            self.add_error("client_secret", _("Give the client secret from the provider."))
+        if not cleaned.get("password_login") and not cleaned.get("enabled"):
+            self.add_error(
+                "password_login",
+                _("Turn on the organisation's own sign-in before turning password login off."),
+            )
+        issuer = cleaned.get("issuer")
+        if cleaned.get("enabled") and issuer and "issuer" not in self.errors:
+            try:
+                metadata = fetch_metadata(issuer)
+            except ProviderUnavailable as exc:
+                self.add_error("issuer", str(exc))
+            else:
+                cleaned["issuer"] = metadata["issuer"]
+        return cleaned
+
+    def save(self, commit=True):
+        provider = super().save()
+        self.organisation.password_login = self.cleaned_data["password_login"]
+        self.organisation.save(update_fields=["password_login"])
+        return provider

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .accounts import person_record_changed
 from .models import Person
 
 
@@ -48,10 +49,21 @@ def validate_line_manager(*, person: Person, line_manager: Person | None) -> Non
 
 @transaction.atomic
 def person_save(*, person: Person) -> Person:
-    """Validate and store a person (new or changed). Raises ValidationError."""
+    """Validate and store a person (new or changed). Raises ValidationError.
+
+    Side effects: for a changed address or a person no longer active, what
+    ``accounts.person_record_changed`` does (the login itself never changes here).
+    """
     person.full_clean()
     validate_line_manager(person=person, line_manager=person.line_manager)
+    before = (
+        Person.objects.filter(pk=person.pk).values_list("email", "active").first()
+        if person.pk
+        else None
+    )
     person.save()
+    if before is not None:
+        person_record_changed(person=person, old_email=before[0], was_active=before[1])
     return person
 
 

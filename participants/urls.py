@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_signin
 
 app_name = "participants"
 
@@ -20,5 +20,10 @@ urlpatterns = [
         "o/<slug:org>/import/<uuid:pk>/bekrafta/",
         views.ImportConfirmView.as_view(),
         name="import_confirm",
+    ),
+    path(
+        "o/<slug:org>/inloggning/",
+        views_signin.IdentityProviderView.as_view(),
+        name="identity_provider",
     ),
 ]

@@ -1,21 +1,28 @@
 """Login, and the HR coordinator's manager registry and import."""
 
+import logging
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
 
 from core.access import HRMixin
 from core.outbox import enqueue
 from core.responses import xlsx_response
 
-from . import exports, selectors, services
+from . import accounts, exports, selectors, services, signin
 from .forms import (
     ForgotPasswordForm,
     ImportUploadForm,
@@ -25,7 +32,9 @@ from .forms import (
     SetPasswordForm,
 )
 from .imports import ImportFileError
-from .models import ManagerImport, User
+from .models import ManagerImport, Organisation
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
@@ -33,9 +42,47 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signin.sign_in_record_password(self.request)
+        return response
+
+    def get_context_data(self, **kwargs):
+        from .views_signin import enabled_provider
+
+        context = super().get_context_data(**kwargs)
+        # A page of an organisation with its own sign-in sent us here: offer it first.
+        match = re.match(r"^/o/([-a-zA-Z0-9_]+)/", context.get("next") or "")
+        organisation = (
+            Organisation.objects.select_related("identity_provider").filter(slug=match[1]).first()
+            if match
+            else None
+        )
+        context["sign_in_organisation"] = organisation if organisation and enabled_provider(
+            organisation
+        ) else None  # fmt: skip
+        context["any_sign_in"] = Organisation.objects.filter(
+            identity_provider__enabled=True
+        ).exists()
+        return context
+
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Log out here, and at the organisation's provider where it offers RP-initiated logout."""
+
+    def post(self, request, *args, **kwargs):
+        provider = signin.provider_logout_of(request) if request.user.is_authenticated else None
+        response = super().post(request, *args, **kwargs)
+        if not provider:
+            return response
+        query = urlencode(
+            {
+                "id_token_hint": provider["id_token"],
+                "client_id": provider["client_id"],
+                "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+            }
+        )
+        return redirect(f"{provider['end_session_endpoint']}?{query}")
 
 
 class RegistryFilterMixin:
@@ -201,17 +248,51 @@ class ImportConfirmView(HRMixin, View):
         return redirect(url)
 
 
+def _rate_limited(request, *, group: str, key, rate: str) -> bool:
+    """True when this request goes over the limit. With the counter's store down: False."""
+    try:
+        return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
+    except (RedisError, OSError):
+        logger.warning("Rate limit store unavailable; %s not limited", group, exc_info=True)
+        return False
+
+
+def _posted_email(group, request) -> str:
+    return request.POST.get("email", "").strip().lower()
+
+
 class ForgotPasswordView(FormView):
-    """Ask for a new personal link. Says the same whether or not the address is known."""
+    """Ask for a new personal link. Says the same whether or not the address is known.
+
+    It also does the same work either way, so its answer time tells nothing:
+    the address goes to the outbox, and the task looks the login up.
+    Limited per client address (a page saying so) and per e-mail address
+    (silently: the mailbox's owner gets at most a few links an hour).
+    """
 
     template_name = "registration/forgot_password.html"
     form_class = ForgotPasswordForm
 
+    def post(self, request, *args, **kwargs):
+        if _rate_limited(
+            request,
+            group="forgot-password-ip",
+            key="core.client_ip.ratelimit_ip",
+            rate=settings.FORGOT_PASSWORD_RATE_PER_IP,
+        ):
+            return render(request, "registration/too_many_requests.html", status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
-        if user is not None:
+        over = _rate_limited(
+            self.request,
+            group="forgot-password-email",
+            key=_posted_email,
+            rate=settings.FORGOT_PASSWORD_RATE_PER_EMAIL,
+        )
+        if not over:
             with transaction.atomic():
-                enqueue("participants.send_login_link", user_id=user.pk)
+                enqueue(accounts.SEND_LOGIN_LINK_TO_ADDRESS, email=form.cleaned_data["email"])
         return redirect("forgot_password_sent")
 
 

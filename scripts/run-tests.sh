@@ -8,6 +8,9 @@ echo "== ruff (lint and format)"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+echo "== message catalogues (msgfmt -c)"
+for po in locale/*/LC_MESSAGES/django.po; do msgfmt -c -o /dev/null "$po"; done
+
 echo "== migrations are complete"
 $BIN/python manage.py makemigrations --check --dry-run
 

@@ -33,7 +33,10 @@ for lang in ("sv", "en"):
             elif not entry.msgstr:
                 entry.msgstr = entry.msgid
             if "fuzzy" in entry.flags:  # English is the source: a guess is never right
-                entry.msgstr = entry.msgid
+                if entry.msgid_plural:
+                    entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+                else:
+                    entry.msgstr = entry.msgid
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     po.save()

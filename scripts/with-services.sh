@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Start a throwaway PostgreSQL cluster and Redis server on loopback in a temporary
-# folder, run the given command with DATABASE_URL and REDIS_URL set, and stop
-# both afterwards, also when the command fails or is interrupted.
+# Start a throwaway PostgreSQL cluster, Redis server and OpenID Connect provider
+# (scripts/oidc-provider, panva's oidc-provider on Node.js) on loopback in a
+# temporary folder, run the given command with DATABASE_URL, REDIS_URL and
+# OIDC_TEST_ISSUER set, and stop them afterwards, also when the command fails or
+# is interrupted.
 set -euo pipefail
 
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
 [ -x "$PGBIN/initdb" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
+command -v node >/dev/null && command -v npm >/dev/null \
+  || { echo "Node.js and npm not found: the test OpenID Connect provider needs them (apt-get install nodejs npm)" >&2; exit 1; }
+OIDC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/oidc-provider"
 
 RUN=$(mktemp -d /tmp/svc-services.XXXXXX)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PGPORT=$(free_port)
 REDISPORT=$(free_port)
+OIDCPORT=$(free_port)
+OIDC_PID=
 
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -19,10 +26,14 @@ as_pg() {
 
 stop_services() {
   local rc=$?
+  if [ -n "$OIDC_PID" ]; then
+    kill -TERM "$OIDC_PID" 2>/dev/null || true
+    wait "$OIDC_PID" 2>/dev/null || true
+  fi
   redis-cli -p "$REDISPORT" shutdown nosave >/dev/null 2>&1 || true
   as_pg "$PGBIN/pg_ctl" -D "$RUN/pg" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$RUN"
-  echo "Stopped the throwaway PostgreSQL and Redis."
+  echo "Stopped the throwaway PostgreSQL, Redis and OpenID Connect provider."
   exit $rc
 }
 trap stop_services EXIT
@@ -38,8 +49,42 @@ redis-server --bind 127.0.0.1 --port "$REDISPORT" --daemonize yes --save '' --ap
   --pidfile "$RUN/redis.pid" --logfile "$RUN/redis.log" --dir "$RUN" >/dev/null
 for _ in $(seq 50); do redis-cli -p "$REDISPORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
 
+# The OpenID Connect provider: install its pinned packages when the lock file is
+# newer than the installed tree, start it, and wait for its discovery document.
+if [ ! -f "$OIDC_DIR/node_modules/.package-lock.json" ] \
+  || [ "$OIDC_DIR/package-lock.json" -nt "$OIDC_DIR/node_modules/.package-lock.json" ]; then
+  (cd "$OIDC_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+PORT="$OIDCPORT" node "$OIDC_DIR/server.js" >"$RUN/oidc.log" 2>&1 &
+OIDC_PID=$!
+OIDC_URL="http://127.0.0.1:$OIDCPORT"
+oidc_ready() {
+  python3 - "$OIDC_URL/.well-known/openid-configuration" <<'PY'
+import json, sys, urllib.request
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=1) as r:
+        sys.exit(0 if json.load(r).get("issuer") else 1)
+except Exception:
+    sys.exit(1)
+PY
+}
+for _ in $(seq 60); do
+  oidc_ready && break
+  kill -0 "$OIDC_PID" 2>/dev/null || break
+  sleep 0.2
+done
+if ! oidc_ready; then
+  echo "The OpenID Connect provider did not come up on $OIDC_URL; its log:" >&2
+  cat "$RUN/oidc.log" >&2
+  exit 1
+fi
+
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/svc"
 export REDIS_URL="redis://127.0.0.1:$REDISPORT/0"
+export OIDC_TEST_ISSUER="$OIDC_URL"
+OIDC_TEST_PROVIDER="$(sed -n 's/ listening on .*//p' "$RUN/oidc.log" | head -n1)"
+export OIDC_TEST_PROVIDER
 export SVC_SERVICES_DIR="$RUN"
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT, Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$REDISPORT (in $RUN)"
+grep -m1 ' listening on ' "$RUN/oidc.log" || true
 "$@"

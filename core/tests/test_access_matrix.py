@@ -294,6 +294,29 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda world: {"uidb64": "MA", "token": "not-a-token"},
         notes="an unknown link answers 200 with an explanation",
     ),
+    "sign_in_organisations": Row(kind="public"),
+    "oidc_callback": Row(
+        kind="public", ok_status=302, notes="without a sign-in in progress: back to the login page"
+    ),
+    "organisation_login": Row(kind="public", kwargs=org_kwargs),
+    "oidc_start": Row(
+        kind="public",
+        kwargs=org_kwargs,
+        ok_status=404,
+        notes="the world's organisation has no sign-in of its own (participants/tests/test_oidc)",
+    ),
+    "confirm_login": Row(
+        kind="public",
+        kwargs=lambda world: {"token": "not-a-token"},
+        notes="an unknown link answers 200 with an explanation",
+    ),
+    "confirm_login_here": Row(
+        kind="login",
+        method="post",
+        kwargs=lambda world: {"pk": "00000000-0000-0000-0000-000000000000"},
+        ok_status=404,
+        notes="only the holder's own pending confirmation exists (test_identity)",
+    ),
     "core:health": Row(kind="public"),
     "core:health_db": Row(kind="public"),
     "core:organisation_home": Row(allowed=ALL_ROLES, ok_status=302),
@@ -303,6 +326,7 @@ MATRIX: dict[str, Row] = {
     "core:participant_start": Row(allowed=frozenset({Role.PARTICIPANT})),
     "core:line_manager_start": Row(allowed=frozenset({Role.LINE_MANAGER})),
     "programs:program_list": Row(allowed=HR_ONLY),
+    "participants:identity_provider": Row(allowed=HR_ONLY),
     "programs:program_overview": Row(
         allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
     ),

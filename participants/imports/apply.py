@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Consultant, Department, Membership, Organisation, Person, User
+from ..accounts import person_record_changed
+from ..models import Department, Organisation, Person
 from .rows import Preview, Row, changed_fields, import_preview, load_existing
 
 # --- Applying --------------------------------------------------------------------------
@@ -57,8 +58,8 @@ def import_apply(*, organisation: Organisation, data: bytes, filename: str = "")
     """Validate again and write everything, or nothing when any row is bad.
 
     Side effects: creates missing departments; creates and updates Person rows;
-    updates the e-mail of linked logins and blocks the login of people who are
-    no longer active (unless they hold another role).
+    for changed addresses and people no longer active, what
+    ``accounts.person_record_changed`` does (never a change to a login itself).
     """
     preview = import_preview(organisation=organisation, data=data, filename=filename)
     if not preview.ok:
@@ -68,7 +69,7 @@ def import_apply(*, organisation: Organisation, data: bytes, filename: str = "")
     existing = load_existing(organisation)
     departments = _departments(organisation, preview.rows)
 
-    to_create, to_update = [], []
+    to_create, to_update, before = [], [], {}
     for row in preview.rows:
         person = existing.get(row.employee_number)
         values = {
@@ -87,6 +88,7 @@ def import_apply(*, organisation: Organisation, data: bytes, filename: str = "")
             to_create.append(person)
             existing[row.employee_number] = person
         elif changed_fields(row, person):
+            before[person.pk] = (person.email, person.active)
             for key, value in values.items():
                 setattr(person, key, value)
             to_update.append(person)
@@ -102,27 +104,8 @@ def import_apply(*, organisation: Organisation, data: bytes, filename: str = "")
             person.line_manager = manager
             relinked.append(person)
     Person.objects.bulk_update(relinked, ["line_manager"], batch_size=1000)
-    _sync_logins(to_update)
+    for person in to_update:
+        old_email, was_active = before[person.pk]
+        if old_email != person.email or was_active != person.active:
+            person_record_changed(person=person, old_email=old_email, was_active=was_active)
     return preview
-
-
-def _sync_logins(people: list[Person]) -> None:
-    """A changed e-mail moves the login with it; a person no longer active cannot log in."""
-    for person in people:
-        if person.user_id is None:
-            continue
-        user = User.objects.get(pk=person.user_id)
-        changed = []
-        taken = User.objects.filter(email__iexact=person.email).exclude(pk=user.pk).exists()
-        if person.email and user.email != person.email and not taken:
-            user.email = person.email
-            changed.append("email")
-        has_other_role = (
-            Membership.objects.filter(user=user).exists()
-            or Consultant.objects.filter(user=user).exists()
-        )
-        if not person.active and user.is_active and not has_other_role:
-            user.is_active = False
-            changed.append("is_active")
-        if changed:
-            user.save(update_fields=changed)

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from participants.accounts import ensure_login, send_login_links
-from participants.models import User
+from participants.models import LoginConfirmation, User
 from participants.tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,12 +42,22 @@ def test_send_login_links_creates_missing_logins_and_mails_a_personal_link(org):
     assert _link_from(message) in message.alternatives[0][0]
 
 
-def test_ensure_login_links_an_existing_user_regardless_of_case(org):
+def test_an_existing_login_is_not_linked_but_asked_to_confirm_regardless_of_case(org):
     user = UserFactory(email="bo@orebro.se")
     person = PersonFactory(organisation=org, email="BO@orebro.se")
 
-    assert ensure_login(person=person) == user
+    assert ensure_login(person=person) is None
+    assert send_login_links(people=[person]) == 1
+
+    person.refresh_from_db()
+    assert person.user_id is None
     assert User.objects.filter(email__iexact="bo@orebro.se").count() == 1
+    confirmation = LoginConfirmation.objects.get()
+    assert (confirmation.kind, confirmation.user, confirmation.person) == (
+        "link_person", user, person
+    )  # fmt: skip
+    assert [m.to for m in mail.outbox] == [["bo@orebro.se"]]
+    assert mail.outbox[0].subject == "Bekräfta din inloggning till Örebro kommun"
 
 
 def test_people_without_email_or_no_longer_active_get_no_login(org):

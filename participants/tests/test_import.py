@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from participants.imports import ImportFileError, ImportRefused, import_apply, import_preview
-from participants.models import Department, Level, Person
+from participants.models import Department, Level, LoginConfirmation, Person, Role
+from participants.selectors import roles_in
 from participants.tests.factories import (
     DepartmentFactory,
     MembershipFactory,
@@ -205,32 +206,35 @@ def test_xlsx_with_dates_as_cells_is_imported(org):
     assert person.manager_since == dt.date(2016, 8, 15)
 
 
-def test_changed_email_moves_the_login_and_inactive_person_cannot_log_in(org):
+def test_changed_email_changes_the_record_and_asks_the_holder_to_confirm_it(
+    org, mailoutbox, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="gammal@orebro.se")
     PersonFactory(
         organisation=org, employee_number="6001", email="gammal@orebro.se", user=user,
         first_name="Eva", last_name="Ny",
     )  # fmt: skip
     rows = ["6001;Eva;Ny;ny@orebro.se;Socialförvaltningen;;Enhetschef;;"]
-    import_apply(organisation=org, data=_csv(rows))
-    user.refresh_from_db()
-    assert (user.email, user.is_active) == ("ny@orebro.se", True)
 
-    header = SWEDISH_HEADER + ";Aktiv"
-    import_apply(
-        organisation=org,
-        data=_csv(
-            ["6001;Eva;Ny;ny@orebro.se;Socialförvaltningen;;Enhetschef;;;nej"], header=header
-        ),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_apply(organisation=org, data=_csv(rows))
 
     user.refresh_from_db()
-    assert user.is_active is False
+    assert Person.objects.get(employee_number="6001").email == "ny@orebro.se"
+    assert (user.email, user.is_active) == ("gammal@orebro.se", True)
+    confirmation = LoginConfirmation.objects.get(user=user)
+    assert (confirmation.kind, confirmation.state, confirmation.new_email) == (
+        "email", "pending", "ny@orebro.se"
+    )  # fmt: skip
+    assert [m.to for m in mailoutbox] == [["ny@orebro.se"]]
+    assert mailoutbox[0].subject == "Bekräfta din nya e-postadress"
 
 
-def test_inactive_person_with_another_role_keeps_the_login(org):
+def test_inactive_person_loses_the_roles_here_and_keeps_the_login(org):
     user = UserFactory(email="hr@orebro.se")
     MembershipFactory(user=user, organisation=org)
+    elsewhere = OrganisationFactory(slug="region")
+    MembershipFactory(user=user, organisation=elsewhere, role=Role.STEERING)
     PersonFactory(organisation=org, employee_number="6101", email="hr@orebro.se", user=user)
     header = SWEDISH_HEADER + ";Aktiv"
 
@@ -241,6 +245,9 @@ def test_inactive_person_with_another_role_keeps_the_login(org):
 
     user.refresh_from_db()
     assert user.is_active is True
+    assert user.check_password("correct-horse-battery")
+    assert roles_in(user=user, organisation=org) == set()
+    assert roles_in(user=user, organisation=elsewhere) == {Role.STEERING}
 
 
 def test_import_only_touches_its_own_organisation(org):

@@ -24,7 +24,13 @@ from django.utils.translation import ngettext
 from core.links import site_url
 from core.models import OutboxTask
 from core.outbox import enqueue
-from participants.accounts import activation_url, ensure_login, send_login_links
+from participants.accounts import (
+    LoginState,
+    activation_url,
+    confirmation_url,
+    person_login,
+    send_login_links,
+)
 from participants.models import Person, User
 
 from ..calendar import sessions_ics
@@ -192,8 +198,7 @@ def invitations_send(
         )
     reached = 0
     for enrollment in place_holders(group=group).select_related("person__user"):
-        user = ensure_login(person=enrollment.person)
-        if user is not None and user.is_active:
+        if _reachable(person_login(person=enrollment.person)):
             reached += 1
     if not reached:
         raise ValidationError(
@@ -261,12 +266,26 @@ def group_login_links_send(*, group: Group) -> LoginLinksResult:
     return LoginLinksResult(sent=send_login_links(people=due), recently_sent=skipped)
 
 
+def _reachable(state: LoginState) -> bool:
+    """A linked, active login, or an existing login asked to confirm the link."""
+    return state.confirmation is not None or (state.user is not None and state.user.is_active)
+
+
 def invitation_message(
-    *, enrollment: Enrollment, sessions: list[Session], ics: bytes
+    *,
+    enrollment: Enrollment,
+    sessions: list[Session],
+    ics: bytes,
+    login: LoginState | None = None,
 ) -> EmailMultiAlternatives:
-    """The Swedish invitation (text and HTML) with the group's calendar attached."""
+    """The Swedish invitation (text and HTML) with the group's calendar attached.
+
+    A member whose address has a login not yet linked to their record gets
+    the link to confirm that instead of a link to choose a password.
+    """
     person = enrollment.person
-    user = person.user
+    login = login or LoginState(user=person.user)
+    user = login.user
     group = enrollment.group
     program = group.round.program
     context = {
@@ -277,14 +296,19 @@ def invitation_message(
         "start_url": site_url(
             reverse("core:participant_start", kwargs={"org": program.organisation.slug})
         ),
-        "activation_url": "" if user.has_usable_password() else site_url(activation_url(user=user)),
+        "activation_url": (
+            site_url(activation_url(user=user))
+            if user is not None and not user.has_usable_password()
+            else ""
+        ),
+        "confirm_url": confirmation_url(login.confirmation) if login.confirmation else "",
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("programs/email/invitation_subject.txt", context).strip()
         text = render_to_string("programs/email/invitation.txt", context)
         html = render_to_string("programs/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
+    message = EmailMultiAlternatives(subject, text, to=[user.email if user else person.email])
     message.attach_alternative(html, "text/html")
     message.attach(f"{slugify(str(group)) or 'grupp'}.ics", ics, "text/calendar")
     return message
@@ -317,12 +341,12 @@ def invitations_deliver(
     for enrollment in members:
         if enrollment.pk in already_sent:
             continue
-        user = ensure_login(person=enrollment.person)
-        if user is None or not user.is_active:
+        login = person_login(person=enrollment.person)
+        if not _reachable(login):
             unreachable += 1
             continue
         enrollment.group = group
-        invitation_message(enrollment=enrollment, sessions=sessions, ics=ics).send()
+        invitation_message(enrollment=enrollment, sessions=sessions, ics=ics, login=login).send()
         sent.append(enrollment.pk)
         if on_sent is not None:
             on_sent(sent)

@@ -265,24 +265,35 @@ def test_login_used_in_another_organisation_is_read_only(
     assert shared.check_password("correct-horse-battery")
 
 
-def test_new_login_must_match_a_manager_of_the_organisation(client, staff_hr, org):
+def test_coordinator_creates_no_login_and_changes_no_login_in_the_admin(client, staff_hr, org):
+    """Logins come from login links and invitations; the holder owns address and password."""
     PersonFactory(organisation=org, email="Karin.Ek@orebro.test")
+    own = UserFactory(email="anna@orebro.test")
+    PersonFactory(organisation=org, user=own, email="anna@orebro.test")
     client.force_login(staff_hr)
-    url = _admin_url(type(staff_hr), "add")
     data = {
+        "email": "karin.ek@orebro.test",
         "password1": "ett-langt-losenord-2015",
         "password2": "ett-langt-losenord-2015",
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
     }
 
-    unknown = client.post(url, {"email": "okand@annanstans.test", **data})
-    known = client.post(url, {"email": "karin.ek@orebro.test", **data})
+    add = client.post(_admin_url(type(staff_hr), "add"), data)
+    page = client.get(_admin_url(type(staff_hr), "change", own.pk))
+    password = client.post(
+        reverse("admin:auth_user_password_change", args=[own.pk]),
+        {"password1": "new-password-2015!", "password2": "new-password-2015!"},
+    )
 
-    assert unknown.status_code == 200
-    assert list(unknown.context["adminform"].form.errors) == ["email"]
-    assert known.status_code == 302
-    assert type(staff_hr).objects.filter(email="karin.ek@orebro.test").exists()
+    assert add.status_code == 403
+    assert not type(staff_hr).objects.filter(email="karin.ek@orebro.test").exists()
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert [name for name, field in form.fields.items() if not field.disabled] == []
+    assert password.status_code == 403
+    own.refresh_from_db()
+    assert own.check_password("correct-horse-battery")
 
 
 def test_consultant_shared_with_another_organisation_is_read_only(

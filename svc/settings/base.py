@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "participants.middleware.ProviderLogoutCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.NoStoreForAuthenticatedMiddleware",
@@ -147,6 +148,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Reverse proxies in front of the app that append to X-Forwarded-For (core.client_ip).
+# 0: REMOTE_ADDR is the client. The lockout and every rate limit use the real client.
+TRUSTED_PROXY_COUNT = _env("TRUSTED_PROXY_COUNT", int, 0)
+if not 0 <= TRUSTED_PROXY_COUNT <= 5:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be between 0 and 5.")
+
 # django-axes: lock a username + IP pair after AXES_FAILURE_LIMIT failures.
 AXES_FAILURE_LIMIT = _env("AXES_FAILURE_LIMIT", int, 10)
 if not 1 <= AXES_FAILURE_LIMIT <= 10:
@@ -158,6 +165,15 @@ AXES_COOLOFF_TIME = _env("AXES_COOLOFF_HOURS", float, 1.0)  # hours
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+
+# django-ratelimit: "Forgot your password?" per client address and per e-mail address,
+# counted in Redis (shared by every web node) where there is one. With Redis down the
+# limit is skipped (participants.views), never the request.
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
+FORGOT_PASSWORD_RATE_PER_IP = _env("FORGOT_PASSWORD_RATE_PER_IP", str, "20/h")
+FORGOT_PASSWORD_RATE_PER_EMAIL = _env("FORGOT_PASSWORD_RATE_PER_EMAIL", str, "3/h")
 
 # Sessions: logged out after SESSION_IDLE_MINUTES without a request, and at
 # the latest when the browser closes. Requests slide the window; the session is
@@ -172,6 +188,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# An organisation's own sign-in (OpenID Connect, participants.oidc). Issuers must be
+# https://; plain http only to this machine, and only where this is on (tests, development).
+OIDC_ALLOW_HTTP_LOOPBACK = _env("OIDC_ALLOW_HTTP_LOOPBACK", bool, False)
+OIDC_TIMEOUT_SECONDS = _env("OIDC_TIMEOUT_SECONDS", int, 10)
+if not 1 <= OIDC_TIMEOUT_SECONDS <= 60:
+    raise ImproperlyConfigured("OIDC_TIMEOUT_SECONDS must be between 1 and 60.")
 
 # Personal login links (activation and forgotten password) are valid 7 days and single use.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
@@ -225,6 +248,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # broker. Visibility timeout > hard limit > soft limit, so a slow task is
 # stopped before Redis hands it to a second worker.
 REDIS_URL = _env("REDIS_URL", str, "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

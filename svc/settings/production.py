@@ -7,6 +7,7 @@ from .base import _env, env
 
 DEBUG = False
 DEMO_MODE = False
+OIDC_ALLOW_HTTP_LOOPBACK = False
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only-"):

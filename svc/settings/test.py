@@ -17,3 +17,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Serve static files from the finders (no collectstatic needed before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+OIDC_ALLOW_HTTP_LOOPBACK = True
+# Rate-limit counters per test process; tests clear them (a shared Redis would be the broker).
+CACHES = {
+    **CACHES,  # noqa: F405
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
+}

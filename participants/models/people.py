@@ -98,6 +98,8 @@ class Organisation(models.Model):
     process_leaders_see_missing = models.BooleanField(
         _("process leaders may see who has not answered"), default=False
     )
+    # Off: the organisation's pages open only after its own sign-in (IdentityProvider).
+    password_login = models.BooleanField(_("password login allowed"), default=True)
 
     class Meta:
         verbose_name = _("organisation")
