@@ -186,7 +186,7 @@ class IdentityProviderForm(ErrorSummaryMixin, forms.ModelForm):
     """The organisation's own sign-in (OpenID Connect) and whether passwords still work."""
 
     issuer = forms.URLField(
-        label=_("issuer"),
+        label=_("Issuer"),
         max_length=500,
         assume_scheme="https",
         help_text=_("The provider's address, e.g. https://login.kommun.se/realms/staff."),
