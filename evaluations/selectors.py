@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from participants.models import Organisation, Person, User
 from programs.models import Attendance, Enrollment, Group, Module, Program, Session
+from programs.places import holding_place_q
 from programs.selectors import program_for_organisation_or_404
 
 from . import rules
@@ -33,9 +34,6 @@ from .models import (
     TextAnswer,
 )
 from .results import program_results as program_results
-
-_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
-
 
 # --- The participant ---------------------------------------------------------------------
 
@@ -62,8 +60,8 @@ def open_evaluations_for(*, person: Person, now: dt.datetime | None = None) -> l
     )
     attendances = (
         Attendance.objects.filter(
+            holding_place_q("enrollment__"),
             enrollment__person=person,
-            enrollment__status__in=_PLACE_STATUSES,
             enrollment__group_id=F("session__group_id"),
             status=Attendance.Status.PRESENT,
             session__ends_at__lte=now,
@@ -96,10 +94,10 @@ def missing_respondents(*, session: Session) -> MissingRespondents:
     Two queries.
     """
     present = Attendance.objects.filter(
+        holding_place_q("enrollment__"),
         session=session,
         status=Attendance.Status.PRESENT,
         enrollment__group_id=session.group_id,
-        enrollment__status__in=_PLACE_STATUSES,
     )
     answered = Completion.objects.filter(enrollment=OuterRef("enrollment"), session=session)
     missing = (
@@ -130,11 +128,11 @@ def participant_session_or_404(
     if session is None:
         raise Http404
     enrollment = (
-        Enrollment.objects.filter(
+        Enrollment.objects.holding_place()
+        .filter(
             person__user=user,
             person__active=True,
             person__organisation=organisation,
-            status__in=_PLACE_STATUSES,
             group_id=session.group_id,
         )
         .annotate(

@@ -5,14 +5,7 @@ from . import views, views_signin
 app_name = "participants"
 
 urlpatterns = [
-    path("o/<slug:org>/chefer/", views.PersonListView.as_view(), name="person_list"),
-    path(
-        "o/<slug:org>/chefer/export.xlsx",
-        views.RegistryExportView.as_view(),
-        name="person_export",
-    ),
     path("o/<slug:org>/chefer/ny/", views.PersonFormView.as_view(), name="person_create"),
-    path("o/<slug:org>/chefer/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("o/<slug:org>/chefer/<int:pk>/andra/", views.PersonFormView.as_view(), name="person_edit"),
     path("o/<slug:org>/import/", views.ImportUploadView.as_view(), name="import_upload"),
     path("o/<slug:org>/import/<uuid:pk>/", views.ImportDetailView.as_view(), name="import_detail"),

@@ -14,20 +14,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
 
-from core.access import HRMixin
 from core.outbox import enqueue
-from core.responses import xlsx_response
 
-from . import accounts, exports, selectors, services, signin
+from . import accounts, selectors, services, signin
+from .access import HRMixin
 from .forms import (
     ForgotPasswordForm,
     ImportUploadForm,
     LoginForm,
-    PersonFilterForm,
     PersonForm,
     SetPasswordForm,
 )
@@ -85,67 +83,6 @@ class LogoutView(auth_views.LogoutView):
         return redirect(f"{provider['end_session_endpoint']}?{query}")
 
 
-class RegistryFilterMixin:
-    def filtered_people(self):
-        self.filter_form = PersonFilterForm(
-            self.request.GET or None, organisation=self.organisation
-        )
-        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        return selectors.registry_people(
-            organisation=self.organisation,
-            search=filters.get("q", ""),
-            department=filters.get("department"),
-            level=filters.get("level", ""),
-            enrolled=filters.get("enrolled", ""),
-            manager_since_from=filters.get("manager_since_from"),
-            active=filters.get("active", ""),
-        )
-
-
-class PersonListView(HRMixin, RegistryFilterMixin, ListView):
-    template_name = "participants/person_list.html"
-    context_object_name = "people"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return self.filtered_people()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter_form=self.filter_form, filtered=bool(self.request.GET.get("q") or any(
-                self.request.GET.get(k) for k in ("department", "level", "enrolled",
-                                                  "manager_since_from", "active")
-            )), **kwargs
-        )  # fmt: skip
-
-
-class RegistryExportView(HRMixin, RegistryFilterMixin, View):
-    """The registry, with the list's filters, as XLSX."""
-
-    def get(self, request, org):
-        data = exports.registry_xlsx(people=self.filtered_people())
-        return xlsx_response(data, filename=f"chefer-{self.organisation.slug}.xlsx")
-
-
-class PersonDetailView(HRMixin, TemplateView):
-    template_name = "participants/person_detail.html"
-
-    def get_context_data(self, **kwargs):
-        person = selectors.person_detail(organisation=self.organisation, pk=self.kwargs["pk"])
-        enrollments = []
-        for enrollment in person.enrollments.all():
-            attendance = {a.session_id: a for a in enrollment.attendances.all()}
-            sessions = [(s, attendance.get(s.pk)) for s in enrollment.group.sessions.all()]
-            enrollments.append(
-                {
-                    "enrollment": enrollment,
-                    "sessions": sessions,
-                    "agreements": sorted(enrollment.agreements.all(), key=lambda a: a.stage),
-                }
-            )
-        return super().get_context_data(person=person, enrollments=enrollments, **kwargs)
-
-
 class PersonFormView(HRMixin, FormView):
     template_name = "participants/person_form.html"
     form_class = PersonForm
@@ -180,7 +117,7 @@ class PersonFormView(HRMixin, FormView):
                 form.add_error(None, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("%(name)s was saved.") % {"name": person.full_name})
-        return redirect("participants:person_detail", org=self.organisation.slug, pk=person.pk)
+        return redirect("programs:person_detail", org=self.organisation.slug, pk=person.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(person=self.get_person(), **kwargs)

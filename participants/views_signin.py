@@ -15,9 +15,8 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView, get_next_url
 
-from core.access import HRMixin
-
 from . import accounts, oidc, signin
+from .access import HRMixin
 from .forms import IdentityProviderForm, LoginForm
 from .models import IdentityProvider, LoginConfirmation, Organisation
 
@@ -165,8 +164,7 @@ class OIDCCallbackView(View):
             }
         signin.sign_in_record_organisation(request, organisation=organisation, logout=logout)
         return redirect(
-            entry.get("next")
-            or reverse("core:organisation_home", kwargs={"org": organisation.slug})
+            entry.get("next") or reverse("svc:organisation_home", kwargs={"org": organisation.slug})
         )
 
 

@@ -9,7 +9,7 @@ between a participant and their line manager: only a superuser sees them.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from participants.admin import (
@@ -29,9 +29,8 @@ from .models import (
     Round,
     Session,
 )
+from .places import holding_place_q
 from .services import enrollment_create, session_save, validate_module_order
-
-_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 def _related_only(field: str):
@@ -112,7 +111,7 @@ class GroupAdmin(OrganisationScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(size=Count("enrollments", filter=Q(enrollments__status__in=_PLACE_STATUSES)))
+            .annotate(size=Count("enrollments", filter=holding_place_q("enrollments__")))
         )
 
     @admin.display(description=_("program"), ordering="round__program__name")
@@ -142,11 +141,7 @@ class EnrollmentAddForm(forms.ModelForm):
         program = group.round.program
         if person.organisation_id != program.organisation_id:
             self.add_error("person", _("The manager belongs to another organisation."))
-        elif (
-            Enrollment.objects.filter(person=person, program=program)
-            .exclude(status__in=Enrollment.INACTIVE_STATUSES)
-            .exists()
-        ):
+        elif Enrollment.objects.filter(person=person, program=program).holding_place().exists():
             self.add_error("person", _("This manager is already enrolled in the program."))
         return cleaned
 

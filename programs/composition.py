@@ -15,7 +15,6 @@ Feasibility: n people can be split into groups of [lo, hi] if and only if some
 k has k * lo <= n <= k * hi.
 """
 
-import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -212,27 +211,6 @@ def spread_score(groups: Sequence[Sequence[int]], candidates: Sequence[Candidate
         for group in groups
         for count in Counter(by_id[i].department for i in group).values()
     )
-
-
-def sample_candidates(count: int, *, departments: int = 10, seed: int = 2015) -> list[Candidate]:
-    """A deterministic, municipality-like pool: uneven departments, few top managers."""
-    rng = random.Random(seed)
-    weights = [1 / (d + 1) for d in range(departments)]  # a few big departments, a long tail
-    levels = ["kommunledning", "forvaltningschef", "avdelningschef", "enhetschef"]
-    level_weights = [1, 4, 20, 75]
-    return [
-        Candidate(
-            id=i + 1,
-            department=rng.choices(range(departments), weights)[0],
-            level=rng.choices(levels, level_weights)[0],
-        )
-        for i in range(count)
-    ]
-
-
-def bench_compose_2000() -> Proposal:
-    """Compose 2,000 managers from 10 departments (the `make bench` case)."""
-    return compose(sample_candidates(2000, departments=10), min_size=20, max_size=25)
 
 
 # --- Internals ---------------------------------------------------------------------

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from core.xlsx import workbook_bytes
 
 from .models import Attendance, Enrollment, Group, Module, Round
-from .scheduling import PLACE_STATUSES
 
 # Present wins when a member attended a module twice (e.g. with another group).
 _STATUS_RANK = {Attendance.Status.PRESENT: 3, Attendance.Status.EXCUSED: 2}
@@ -17,7 +16,8 @@ _STATUS_RANK = {Attendance.Status.PRESENT: 3, Attendance.Status.EXCUSED: 2}
 
 def _members(**filters) -> list[Enrollment]:
     return list(
-        Enrollment.objects.filter(status__in=PLACE_STATUSES, **filters)
+        Enrollment.objects.holding_place()
+        .filter(**filters)
         .select_related("person__department", "person__line_manager", "group")
         .order_by("group__number", "person__last_name", "person__first_name", "pk")
     )
@@ -102,3 +102,22 @@ def round_xlsx(*, round_: Round) -> bytes:
             (_("Attendance"), attendance_headers, attendance_rows),
         ]
     )
+
+
+def registry_xlsx(*, people) -> bytes:
+    """The manager registry as shown (filters applied), one row per manager."""
+    headers = [
+        _("Employee number"), _("First name"), _("Last name"), _("E-mail address"),
+        _("Department"), _("Managerial level"), _("Line manager (employee number)"),
+        _("Manager since"), _("Active"), _("In the program"),
+    ]  # fmt: skip
+    rows = (
+        [
+            p.employee_number, p.first_name, p.last_name, p.email, str(p.department or ""),
+            p.get_level_display(), p.line_manager.employee_number if p.line_manager else "",
+            p.manager_since, _("Yes") if p.active else _("No"),
+            _("Yes") if p.is_enrolled else _("No"),
+        ]
+        for p in people.iterator(chunk_size=2000)
+    )  # fmt: skip
+    return workbook_bytes([(_("Managers"), headers, rows)])

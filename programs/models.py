@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from participants.models import Consultant, Organisation, Person
 
+from .places import EnrollmentQuerySet
+
 
 class Program(models.Model):
     organisation = models.ForeignKey(
@@ -143,11 +145,6 @@ class Enrollment(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         MOVED = "moved", _("Moved")
 
-    # Enrollments in these states no longer hold the person's place in the program;
-    # the others (PLACE_STATUSES) do.
-    INACTIVE_STATUSES = (Status.WITHDRAWN, Status.MOVED)
-    PLACE_STATUSES = (Status.PLANNED, Status.ACTIVE, Status.COMPLETED)
-
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrollments")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="enrollments")
     # Denormalised from group.round.program so the database can enforce one
@@ -178,6 +175,9 @@ class Enrollment(models.Model):
         related_name="reviewing_enrollments",
         verbose_name=_("reviewer of the agreements"),
     )
+
+    # Which states hold the person's place in the program: programs.places.
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrollment")

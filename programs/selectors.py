@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -19,10 +19,7 @@ from django.utils.translation import gettext as _
 from participants.models import Department, Organisation, Person, User
 
 from .models import Attendance, Enrollment, Group, Module, Program, Round, Session
-
-# An enrollment holds a place in its group unless it was withdrawn or moved.
-_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
-_HOLDS_PLACE = Q(status__in=_PLACE_STATUSES)
+from .places import holding_place_q
 
 
 def subquery_count(queryset: QuerySet, outer_field: str) -> Coalesce:
@@ -39,7 +36,7 @@ def programs_for_organisation(*, organisation: Organisation) -> QuerySet[Program
             Group.objects.filter(round__program=OuterRef("pk")), "round__program"
         ),
         participant_count=subquery_count(
-            Enrollment.objects.filter(_HOLDS_PLACE, program=OuterRef("pk")), "program"
+            Enrollment.objects.holding_place().filter(program=OuterRef("pk")), "program"
         ),
     )
 
@@ -156,7 +153,7 @@ def _department_mix_by_group(
     top_names = _top_department_names(organisation=organisation)
     no_department = _("No department")
     counters: dict[int, Counter] = defaultdict(Counter)
-    enrollments = Enrollment.objects.filter(_HOLDS_PLACE, program=program)
+    enrollments = Enrollment.objects.holding_place().filter(program=program)
     if rounds is not None:
         enrollments = enrollments.filter(group__round__in=rounds)
     rows = (
@@ -198,7 +195,7 @@ def program_overview(
     showing_all = chosen is None and group_count <= OVERVIEW_ALL_ROUNDS_UP_TO_GROUPS
     shown = all_rounds if showing_all else [chosen or all_rounds[0]]
     sized_groups = Group.objects.annotate(
-        size=Count("enrollments", filter=Q(enrollments__status__in=_PLACE_STATUSES))
+        size=Count("enrollments", filter=holding_place_q("enrollments__"))
     ).order_by("number")
     groups_by_round = defaultdict(list)
     for group in sized_groups.filter(round__in=shown):
@@ -221,9 +218,9 @@ def program_overview(
         )
         for round_ in shown
     ]
-    participant_count = Enrollment.objects.filter(
-        _HOLDS_PLACE, group__round__program=program
-    ).count()
+    participant_count = (
+        Enrollment.objects.holding_place().filter(group__round__program=program).count()
+    )
     return ProgramOverview(
         program=program,
         modules=modules,
@@ -268,7 +265,8 @@ def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
     """
     group = group_for_organisation_or_404(organisation=organisation, group_id=group_id)
     enrollments = list(
-        Enrollment.objects.filter(_HOLDS_PLACE, group=group)
+        Enrollment.objects.holding_place()
+        .filter(group=group)
         .select_related("person__department")
         .order_by("person__last_name", "person__first_name", "pk")
     )
@@ -306,8 +304,8 @@ def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
 def current_enrollment_for_user(*, user: User, organisation: Organisation) -> Enrollment | None:
     """The user's place (not withdrawn or moved) in the organisation's newest program, if any."""
     return (
-        Enrollment.objects.filter(
-            _HOLDS_PLACE,
+        Enrollment.objects.holding_place()
+        .filter(
             person__user=user,
             person__active=True,
             person__organisation=organisation,

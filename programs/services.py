@@ -29,7 +29,7 @@ def group_size_warning(*, group: Group, size: int | None = None) -> str | None:
     """A warning when a group is outside its program's size bounds, else None."""
     program = group.round.program
     if size is None:
-        size = group.enrollments.exclude(status__in=Enrollment.INACTIVE_STATUSES).count()
+        size = group.enrollments.holding_place().count()
     if program.min_group_size <= size <= program.max_group_size:
         return None
     return ngettext(
@@ -62,11 +62,7 @@ def enrollment_create(*, person, group: Group, status=Enrollment.Status.PLANNED)
         raise ValidationError(
             _("The manager belongs to another organisation."), code="other_organisation"
         )
-    if (
-        Enrollment.objects.filter(person=person, program=program)
-        .exclude(status__in=Enrollment.INACTIVE_STATUSES)
-        .exists()
-    ):
+    if Enrollment.objects.filter(person=person, program=program).holding_place().exists():
         raise _already_enrolled_error()
     try:
         with transaction.atomic():

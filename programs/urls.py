@@ -14,6 +14,7 @@ urlpatterns = [
     path(
         "o/<slug:org>/grupp/<int:group_id>/", views.GroupDetailView.as_view(), name="group_detail"
     ),
+    path("", include("programs.urls_people")),
     path("", include("programs.urls_rounds")),
     path("", include("programs.urls_sessions")),
     path("", include("programs.urls_agreements")),

@@ -2,7 +2,7 @@
 
 from django.views.generic import ListView, TemplateView
 
-from core.access import OrganisationRoleMixin
+from participants.access import OrganisationRoleMixin
 from participants.models import Role
 
 from . import selectors

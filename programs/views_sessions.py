@@ -17,9 +17,9 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.access import HRMixin, OrganisationRoleMixin
 from core.forms import add_service_errors
 from core.responses import xlsx_response
+from participants.access import HRMixin, OrganisationRoleMixin
 from participants.models import Role
 
 from . import exports, scheduling

@@ -37,6 +37,7 @@ from programs.models import (
     Round,
     Session,
 )
+from programs.places import PLACE_STATUSES
 from programs.selectors import program_for_organisation_or_404, subquery_count
 
 from .models import StatusReport
@@ -348,7 +349,7 @@ def program_figures(*, program: Program, as_of: dt.datetime | None = None) -> di
         "rounds": counts["round_count"],
         "groups": counts["group_count"],
         "participants": {
-            "enrolled": sum(by_status.get(s, 0) for s in Enrollment.PLACE_STATUSES),
+            "enrolled": sum(by_status.get(s, 0) for s in PLACE_STATUSES),
             "completed": by_status.get(Enrollment.Status.COMPLETED, 0),
             "withdrawn": by_status.get(Enrollment.Status.WITHDRAWN, 0),
         },

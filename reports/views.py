@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.access import OrganisationRoleMixin
 from core.forms import add_service_errors
+from participants.access import OrganisationRoleMixin
 from participants.models import Role
 
 from . import selectors, services

@@ -132,9 +132,9 @@ CASES: list[HttpCase | TimedCase] = [
 
 
 def reports_bench():
-    from reports import bench
+    from bench_helpers import reports_cases
 
-    return bench
+    return reports_cases
 
 
 OUTPUT = ROOT / "bench-results" / "latest.md"

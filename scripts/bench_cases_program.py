@@ -47,7 +47,12 @@ def prepare_import(ctx):
 
 
 def prepare_compose(ctx):
-    from programs.composition import bench_compose_2000
+    from demo.candidates import sample_candidates
+    from programs.composition import compose
+
+    def bench_compose_2000():
+        """Compose 2,000 managers from 10 departments."""
+        return compose(sample_candidates(2000, departments=10), min_size=20, max_size=25)
 
     return bench_compose_2000
 
@@ -55,12 +60,12 @@ def prepare_compose(ctx):
 def national_scale_hr_headers(ctx) -> dict[str, str]:
     """Seed 150,000 managers over 310 organisations (once) and log in the largest one's HR."""
     ctx.django()
-    from django.core.management import call_command
-
+    from demo.scale import seed_scale
     from participants.models import Membership, Organisation, Role
 
     if not Organisation.objects.filter(slug="skala-001").exists():
-        call_command("seed_scale", managers=150_000, organisations=310, verbosity=0)
+        # Called directly: the bench runs the production settings, without the demo app.
+        seed_scale(managers=150_000, organisations=310, replace=False, seed=2015)
         analyze()
     org = Organisation.objects.get(slug="skala-001")
     headers = ctx.logged_in_headers("bench-hr@skala.example", full_name="Bänk HR")

@@ -8,6 +8,9 @@ echo "== ruff (lint and format)"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+echo "== layers (import-linter: one direction of imports; WeasyPrint and matplotlib in one place each)"
+$BIN/lint-imports --no-cache
+
 echo "== message catalogues (msgfmt -c)"
 for po in locale/*/LC_MESSAGES/django.po; do msgfmt -c -o /dev/null "$po"; done
 

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from core.demo import seed_demo
+from demo.agreements import seed_demo_agreements
+from demo.seed import seed_demo
 from participants.models import Person
 from participants.tests.factories import ConsultantFactory, PersonFactory
 from programs.agreements import services
-from programs.agreements.demo import seed_demo_agreements
 from programs.models import Agreement, Program
 from programs.tests.test_agreements import PLAN, make_pair
 
@@ -46,7 +46,7 @@ def test_participant_and_line_manager_agree_on_the_module_1_agreement(
     assert chef.user.email == "chef@orebro.example"
     # The demo program has ended; the participant starts the module-1 agreement afresh.
     Agreement.objects.filter(enrollment__person=me, stage="before_1").delete()
-    start = _url(live_server, "core:participant_start", org="orebro")
+    start = _url(live_server, "svc:participant_start", org="orebro")
 
     # 1. The participant drafts, leaves a required answer empty, and sees what is wrong.
     login_as(page, me.user)
@@ -77,7 +77,7 @@ def test_participant_and_line_manager_agree_on_the_module_1_agreement(
 
     # 2. The line manager sends it back with a comment.
     _switch(page, login_as, chef.user)
-    page.goto(_url(live_server, "core:line_manager_start", org="orebro"))
+    page.goto(_url(live_server, "svc:line_manager_start", org="orebro"))
     axe(page, context="line manager page")
     page.locator("#to-act-on").get_by_role("link", name=f"{me.full_name}: Före modul 1").click()
     expect(page.get_by_role("main")).to_contain_text(DEVELOP)
@@ -103,7 +103,7 @@ def test_participant_and_line_manager_agree_on_the_module_1_agreement(
     expect(page.get_by_test_id("agreement-status")).to_have_text("Väntar på chefen")
 
     _switch(page, login_as, chef.user)
-    page.goto(_url(live_server, "core:line_manager_start", org="orebro"))
+    page.goto(_url(live_server, "svc:line_manager_start", org="orebro"))
     page.locator("#to-act-on").get_by_role("link", name=f"{me.full_name}: Före modul 1").click()
     page.get_by_role("button", name="Godkänn").click()
     expect(page.get_by_test_id("agreement-status")).to_have_text("Överenskommen")
@@ -255,7 +255,7 @@ def test_every_agreement_page_fits_320_pixels(
         axe(page, context=f"320 px: {context}")
 
     login_as(page, pair.participant)
-    visit(_url(live_server, "core:participant_start", org=org_slug), "my program")
+    visit(_url(live_server, "svc:participant_start", org=org_slug), "my program")
     edit = _url(
         live_server,
         "programs:agreement_edit",
@@ -273,7 +273,7 @@ def test_every_agreement_page_fits_320_pixels(
     visit(_url(live_server, "programs:agreement_reopen", org=org_slug, pk=agreed.pk), "reopen")
 
     _switch(page, login_as, pair.manager)
-    visit(_url(live_server, "core:line_manager_start", org=org_slug), "line manager")
+    visit(_url(live_server, "svc:line_manager_start", org=org_slug), "line manager")
     visit(_url(live_server, "programs:agreement_detail", org=org_slug, pk=waiting.pk), "review")
 
     _switch(page, login_as, hr_user)

@@ -89,7 +89,7 @@ def test_hr_walks_from_start_page_to_group_detail(
 ):
     login_as(page, hr_user)
 
-    page.goto(live_server.url + reverse("core:hr_start", kwargs={"org": org.slug}))
+    page.goto(live_server.url + reverse("svc:hr_start", kwargs={"org": org.slug}))
     axe(page, context="HR start page")
 
     page.get_by_role("main").get_by_role("link", name="Sveriges viktigaste chefsjobb").click()
@@ -155,7 +155,7 @@ def test_participant_and_line_manager_start_pages_are_accessible(
     login_as(page, participant_user)
     page.goto(live_server.url + reverse("home"))
     expect(page).to_have_url(
-        live_server.url + reverse("core:participant_start", kwargs={"org": org.slug})
+        live_server.url + reverse("svc:participant_start", kwargs={"org": org.slug})
     )
     expect(page.get_by_role("main")).to_contain_text("Kommunledningen")
     axe(page, context="participant start page")
@@ -164,7 +164,7 @@ def test_participant_and_line_manager_start_pages_are_accessible(
     login_as(page, line_manager_user)
     page.goto(live_server.url + reverse("home"))
     expect(page).to_have_url(
-        live_server.url + reverse("core:line_manager_start", kwargs={"org": org.slug})
+        live_server.url + reverse("svc:line_manager_start", kwargs={"org": org.slug})
     )
     axe(page, context="line manager start page")
 
@@ -192,7 +192,7 @@ def test_403_page_is_accessible(page, live_server, axe, login_as, hr_user, org):
     login_as(page, hr_user)
 
     response = page.goto(
-        live_server.url + reverse("core:participant_start", kwargs={"org": org.slug})
+        live_server.url + reverse("svc:participant_start", kwargs={"org": org.slug})
     )
 
     assert response.status == 403

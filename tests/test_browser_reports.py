@@ -12,10 +12,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from core.demo import seed_demo
+from demo.reports import seed_demo_reports
+from demo.seed import seed_demo
 from participants.models import User
 from programs.models import Program
-from reports.demo import seed_demo_reports
 from reports.tests.worker_storage import worker_storage
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]

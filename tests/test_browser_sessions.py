@@ -182,7 +182,7 @@ def test_process_leader_registers_attendance_from_the_group_page(
     page, live_server, axe, login_as, process_leader_user, org, data
 ):
     login_as(page, process_leader_user)
-    page.goto(live_server.url + reverse("core:process_leader_start", kwargs={"org": org.slug}))
+    page.goto(live_server.url + reverse("svc:process_leader_start", kwargs={"org": org.slug}))
     axe(page, context="process leader start page")
 
     page.goto(live_server.url + url("group_progress", org=org.slug, group_id=data["group"].pk))

@@ -19,7 +19,7 @@ def test_login_page_sends_a_strict_csp_without_inline_allowances(client, db):
 def test_pages_of_a_logged_in_user_are_not_stored(client, hr_user, org):
     client.force_login(hr_user)
 
-    response = client.get(reverse("core:hr_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:hr_start", kwargs={"org": org.slug}))
 
     assert response.status_code == 200
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
@@ -44,7 +44,7 @@ def test_a_missing_page_uses_the_custom_404(client, db):
 
 
 def test_server_error_page_is_the_custom_swedish_one(rf, db):
-    from core.views import error_500
+    from svc.views import error_500
 
     request = rf.get("/")
     response = error_500(request)
@@ -58,7 +58,7 @@ def test_server_error_page_is_the_custom_swedish_one(rf, db):
 def test_forbidden_page_is_the_custom_swedish_one(client, steering_user, org):
     client.force_login(steering_user)
 
-    response = client.get(reverse("core:hr_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:hr_start", kwargs={"org": org.slug}))
 
     assert response.status_code == 403
     assert "<h1>Åtkomst nekad</h1>" in response.content.decode()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Attendance, Enrollment, Session
+from programs.places import holds_place
 
 from .. import rules
 from ..models import (
@@ -32,7 +33,6 @@ from ..models import (
 
 TEXT_MAX_LENGTH = 2000
 MAX_EFFECT_ENTRIES = 10
-_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 class AnswerState:
@@ -70,11 +70,7 @@ def answer_state(*, enrollment: Enrollment, session: Session, now=None, fresh=Fa
         )
     if facts.answered:
         return AnswerState.ANSWERED
-    attended = (
-        enrollment.status in _PLACE_STATUSES
-        and enrollment.group_id == session.group_id
-        and facts.present
-    )
+    attended = holds_place(enrollment) and enrollment.group_id == session.group_id and facts.present
     if not attended:
         return AnswerState.NOT_ATTENDED
     if now < session.ends_at:

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.links import site_url
-from programs.models import Attendance, Enrollment, Session
+from programs.models import Attendance, Session
+from programs.places import holding_place_q
 
 from .. import rules
 from ..models import (
@@ -24,7 +25,6 @@ from ..models import (
 )
 
 logger = logging.getLogger(__name__)
-_PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 def reminder_due_sessions(*, now=None):
@@ -43,9 +43,9 @@ def reminder_recipients(*, session: Session) -> list[tuple[str, str]]:
     """(e-mail, name) of everyone who attended and has not answered: from completions only."""
     rows = (
         Attendance.objects.filter(
+            holding_place_q("enrollment__"),
             session=session,
             status=Attendance.Status.PRESENT,
-            enrollment__status__in=_PLACE_STATUSES,
             enrollment__group_id=session.group_id,
             enrollment__person__active=True,
         )

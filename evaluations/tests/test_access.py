@@ -1,4 +1,4 @@
-"""Every evaluation URL against every role, as core/tests/test_access_matrix.py does.
+"""Every evaluation URL against every role, as svc/tests/test_access_matrix.py does.
 
 Anonymous → login; another organisation's user → 404; a role not allowed →
 403; an allowed role → its status; an object of another organisation → 404.
@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Role
-from participants.selectors import roles_in
 from participants.tests.factories import PersonFactory, UserFactory
 from programs.tests.factories import AttendanceFactory, EnrollmentFactory, SessionFactory
+from svc.roles import roles_in
 
 from .factories import make_group, make_program
 
@@ -141,7 +141,7 @@ def world(org, other_org, hr_user, steering_user, process_leader_user, outsider)
 
 
 def test_every_evaluation_url_has_a_row():
-    from core.tests.test_access_matrix import project_url_names
+    from svc.tests.test_access_matrix import project_url_names
 
     names = {n for n in project_url_names() if n.startswith("evaluations:")}
 

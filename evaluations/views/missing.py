@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from core.access import OrganisationRoleMixin
+from participants.access import OrganisationRoleMixin
 from participants.models import Role
 from programs.scheduling import session_visible_or_404
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from core.access import OrganisationRoleMixin
+from participants.access import OrganisationRoleMixin
 from participants.models import Role
 from programs.selectors import current_enrollment_for_user
 

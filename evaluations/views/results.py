@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.access import OrganisationRoleMixin
 from core.responses import xlsx_response
+from participants.access import OrganisationRoleMixin
 from participants.models import Role
 
 from .. import charts, exports, rules, selectors

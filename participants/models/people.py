@@ -2,7 +2,7 @@
 
 Stored roles (HR coordinator, process leader, steering group) come from a
 ``Membership``. The participant and line-manager roles are not stored: they
-follow from the people data (see ``participants.selectors.roles_in``).
+follow from the people data (see ``svc.roles``).
 """
 
 import uuid

@@ -33,7 +33,6 @@ from participants.models import (
     Role,
     User,
 )
-from participants.selectors import roles_in
 from participants.tests import oidc_fakes as fake
 from participants.tests.factories import (
     ConsultantFactory,
@@ -48,6 +47,7 @@ from programs.tests.factories import (
     ProgramFactory,
     SessionFactory,
 )
+from svc.roles import roles_in
 
 pytestmark = pytest.mark.django_db
 
@@ -273,7 +273,7 @@ def identity_provider(attack):
         signed_in[name] = browser.session.get("_auth_user_id") is not None
         if signed_in[name]:
             # The region's provider opens the region's pages, never Örebro's.
-            start = reverse("core:organisation_home", kwargs={"org": attack.org.slug})
+            start = reverse("svc:organisation_home", kwargs={"org": attack.org.slug})
             assert browser.get(start)["Location"].startswith(
                 reverse("organisation_login", kwargs={"org": attack.org.slug})
             )
@@ -493,7 +493,7 @@ def _admin_models() -> set[str]:
 
 
 def _our_commands() -> set[str]:
-    ours = {"participants", "programs", "evaluations", "reports", "core"}
+    ours = {"participants", "programs", "evaluations", "reports", "core", "demo"}
     return {f"command:{name}" for name, app in get_commands().items() if app in ours}
 
 

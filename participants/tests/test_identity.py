@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 
 from participants.models import LoginConfirmation, Membership, Person, Role, User
-from participants.selectors import roles_in
 from participants.tests.factories import (
     DepartmentFactory,
     MembershipFactory,
@@ -20,6 +19,7 @@ from participants.tests.factories import (
     UserFactory,
 )
 from programs.tests.factories import EnrollmentFactory, GroupFactory
+from svc.roles import roles_in
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_the_reported_takeover_leaves_the_other_organisations_login_unchanged(
     assert _logs_in("hr@orebro.test")
     victim = Client()
     victim.force_login(hr_user)
-    assert victim.get(reverse("core:hr_start", kwargs={"org": org.slug})).status_code == 200
+    assert victim.get(reverse("svc:hr_start", kwargs={"org": org.slug})).status_code == 200
     assert roles_in(user=hr_user, organisation=other_org) == set()
 
 

@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 
 from participants.imports import ImportFileError, ImportRefused, import_apply, import_preview
 from participants.models import Department, Level, LoginConfirmation, Person, Role
-from participants.selectors import roles_in
 from participants.tests.factories import (
     DepartmentFactory,
     MembershipFactory,
@@ -18,6 +17,7 @@ from participants.tests.factories import (
     PersonFactory,
     UserFactory,
 )
+from svc.roles import roles_in
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ def test_login_with_email_and_password_reaches_the_role_start_page(client, hr_us
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     follow = client.get(response["Location"])
-    assert follow["Location"] == reverse("core:hr_start", kwargs={"org": org.slug})
+    assert follow["Location"] == reverse("svc:hr_start", kwargs={"org": org.slug})
 
 
 def test_login_email_is_case_insensitive(client, hr_user):
@@ -97,14 +97,14 @@ def test_logout_ends_the_session(client, hr_user, org):
     response = client.post(reverse("logout"))
 
     assert response.status_code == 302
-    after = client.get(reverse("core:hr_start", kwargs={"org": org.slug}))
+    after = client.get(reverse("svc:hr_start", kwargs={"org": org.slug}))
     assert after.status_code == 302
     assert after["Location"].startswith(LOGIN_URL)
 
 
 def test_session_expires_after_the_idle_timeout(client, hr_user, org, settings):
     client.force_login(hr_user)
-    url = reverse("core:hr_start", kwargs={"org": org.slug})
+    url = reverse("svc:hr_start", kwargs={"org": org.slug})
     assert client.get(url).status_code == 200
 
     session = client.session
@@ -154,7 +154,7 @@ def test_requests_slide_the_idle_timeout_at_most_once_a_minute(client, hr_user, 
     again and expires 30 minutes after that request."""
     start = clock.start
     client.force_login(hr_user)
-    url = reverse("core:hr_start", kwargs={"org": org.slug})
+    url = reverse("svc:hr_start", kwargs={"org": org.slug})
 
     assert client.get(url).status_code == 200
     assert _stored_expiry(client) == start + dt.timedelta(minutes=30)
@@ -177,7 +177,7 @@ def test_a_session_idle_for_the_timeout_after_its_last_slide_is_logged_out(
     client, hr_user, org, clock
 ):
     client.force_login(hr_user)
-    url = reverse("core:hr_start", kwargs={"org": org.slug})
+    url = reverse("svc:hr_start", kwargs={"org": org.slug})
     assert client.get(url).status_code == 200
 
     clock.set(minutes=30, seconds=1)
@@ -192,9 +192,9 @@ def test_home_redirects_each_role_to_its_start_page(client, make_member, org, ro
     user = make_member(role, org)
     client.force_login(user)
     expected = {
-        Role.HR: "core:hr_start",
-        Role.STEERING: "core:steering_start",
-        Role.PROCESS_LEADER: "core:process_leader_start",
+        Role.HR: "svc:hr_start",
+        Role.STEERING: "svc:steering_start",
+        Role.PROCESS_LEADER: "svc:process_leader_start",
     }[role]
 
     response = client.get(reverse("home"))

@@ -63,7 +63,7 @@ def test_a_manager_without_a_login_gets_one_and_lands_on_their_start_page(
     assert person.user.has_usable_password() is False
     assert _user_id(client) == str(person.user_id)
     assert response.redirect_chain[-1][0] == reverse(
-        "core:line_manager_start", kwargs={"org": org.slug}
+        "svc:line_manager_start", kwargs={"org": org.slug}
     )
     assert report.line_manager_id == person.pk
 
@@ -78,7 +78,7 @@ def test_an_existing_login_of_the_organisation_is_signed_in_unchanged(
     )
 
     assert _user_id(client) == str(hr_user.pk)
-    assert response.redirect_chain[-1][0] == reverse("core:hr_start", kwargs={"org": org.slug})
+    assert response.redirect_chain[-1][0] == reverse("svc:hr_start", kwargs={"org": org.slug})
     after = User.objects.values().get(pk=hr_user.pk)
     assert {k: v for k, v in after.items() if k != "last_login"} == {
         k: v for k, v in before.items() if k != "last_login"
@@ -306,8 +306,8 @@ def test_sign_in_through_one_organisation_opens_only_that_organisation(
 
     fake.sign_in(client, org, provider, claims={"email": user.email, "email_verified": True})
 
-    ours = client.get(reverse("core:process_leader_start", kwargs={"org": org.slug}))
-    theirs = client.get(reverse("core:process_leader_start", kwargs={"org": other_org.slug}))
+    ours = client.get(reverse("svc:process_leader_start", kwargs={"org": org.slug}))
+    theirs = client.get(reverse("svc:process_leader_start", kwargs={"org": other_org.slug}))
     assert ours.status_code == 200
     assert theirs.status_code == 302
     assert theirs["Location"] == (
@@ -320,7 +320,7 @@ def test_with_password_login_off_a_password_session_must_sign_in_again(client, o
     fake.connect(org, password_login=False)
     client.force_login(hr_user)
 
-    response = client.get(reverse("core:hr_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:hr_start", kwargs={"org": org.slug}))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("organisation_login", kwargs={"org": org.slug}))
@@ -365,7 +365,7 @@ def test_pages_of_a_provider_session_let_the_logout_form_reach_the_provider(
 ):
     fake.sign_in(client, org, provider, claims={"email": hr_user.email, "email_verified": True})
 
-    response = client.get(reverse("core:hr_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:hr_start", kwargs={"org": org.slug}))
 
     policy = response["Content-Security-Policy"]
     assert "form-action 'self' https://login.example.test" in policy
@@ -479,6 +479,6 @@ def test_plain_http_issuers_are_refused_outside_this_machine(client, org, hr_use
 def test_hr_start_page_links_the_sign_in_settings(client, org, hr_user):
     client.force_login(hr_user)
 
-    page = client.get(reverse("core:hr_start", kwargs={"org": org.slug})).content.decode()
+    page = client.get(reverse("svc:hr_start", kwargs={"org": org.slug})).content.decode()
 
     assert f'href="{_settings_url(org)}"' in page

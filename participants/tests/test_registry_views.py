@@ -41,7 +41,7 @@ def test_registry_lists_managers_with_department_and_enrollment(hr, org):
     program = ProgramFactory(organisation=org)
     EnrollmentFactory(person=anna, group=GroupFactory(round=RoundFactory(program=program)))
 
-    response = hr.get(reverse("participants:person_list", kwargs={"org": org.slug}))
+    response = hr.get(reverse("programs:person_list", kwargs={"org": org.slug}))
 
     page = response.content.decode()
     assert "2 chefer" in page
@@ -57,7 +57,7 @@ def test_registry_search_and_filters(hr, org):
         manager_since=dt.date(2016, 1, 1),
     )  # fmt: skip
     PersonFactory(organisation=org, first_name="Bo", last_name="Ask", active=False)
-    url = reverse("participants:person_list", kwargs={"org": org.slug})
+    url = reverse("programs:person_list", kwargs={"org": org.slug})
 
     def names(**params):
         return [p.full_name for p in hr.get(url, params).context["people"]]
@@ -77,15 +77,13 @@ def test_registry_query_count_does_not_grow(hr, org, queries):
         for _ in range(30):
             PersonFactory(organisation=org)
 
-    queries.assert_flat(
-        hr, reverse("participants:person_list", kwargs={"org": org.slug}), grow=grow
-    )
+    queries.assert_flat(hr, reverse("programs:person_list", kwargs={"org": org.slug}), grow=grow)
 
 
 def test_registry_is_paginated_by_50(hr, org):
     PersonFactory.create_batch(51, organisation=org)
 
-    response = hr.get(reverse("participants:person_list", kwargs={"org": org.slug}))
+    response = hr.get(reverse("programs:person_list", kwargs={"org": org.slug}))
 
     assert len(response.context["people"]) == 50
     assert "Sida 1 av 2" in response.content.decode()
@@ -102,7 +100,7 @@ def test_person_detail_shows_group_sessions_and_agreement_state_without_texts(hr
     AgreementFactory(enrollment=enrollment, texts={"develop": "HEMLIG TEXT"}, status="submitted")
 
     response = hr.get(
-        reverse("participants:person_detail", kwargs={"org": org.slug, "pk": enrollment.person.pk})
+        reverse("programs:person_detail", kwargs={"org": org.slug, "pk": enrollment.person.pk})
     )
 
     page = response.content.decode()
@@ -258,7 +256,7 @@ def test_registry_export_neutralises_formulas_and_keeps_filters(hr, org):
     )  # fmt: skip
     PersonFactory(organisation=org, employee_number="2", first_name="Bo", last_name="-Ask")
 
-    response = hr.get(reverse("participants:person_export", kwargs={"org": org.slug}), {"q": "ek"})
+    response = hr.get(reverse("programs:person_export", kwargs={"org": org.slug}), {"q": "ek"})
 
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

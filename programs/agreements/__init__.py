@@ -12,15 +12,12 @@ line manager; only they and the participant ever read the texts.
 - ``reports``: states and dates for HR and process leaders (never texts)
 - ``services``: the writes
 - ``mail``: e-mail and the Celery tasks (the worker imports them from ``programs.tasks``)
-- ``demo``: ``seed_demo_agreements`` for ``core.demo.seed_demo``
 """
 
-from .demo import seed_demo_agreements
 from .mail import agreement_reminders, send_agreement_mail, send_agreement_reminder
 
 __all__ = [
     "agreement_reminders",
-    "seed_demo_agreements",
     "send_agreement_mail",
     "send_agreement_reminder",
 ]

@@ -8,19 +8,18 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from participants.models import Organisation, Person, Role, User
 
 from ..models import Agreement, Enrollment, Group, Program, ReviewerChange, Round, Session
+from ..places import holding_place_q
 from ..scheduling.access import sessions_visible_to
 from ..selectors import group_for_organisation_or_404, program_for_organisation_or_404
 from .rules import (
-    HOLDS_PLACE,
     NOT_STARTED,
-    PLACE_STATUSES,
     STAGE_DUE_BEFORE,
     STAGES,
     STATE_COLUMNS,
@@ -79,9 +78,8 @@ def program_agreement_counts(
     States only, never texts. Four queries whatever the number of groups.
     """
     program = program_for_organisation_or_404(organisation=organisation, program_id=program_id)
-    place = PLACE_STATUSES
     groups = Group.objects.annotate(
-        size=Count("enrollments", filter=Q(enrollments__status__in=place))
+        size=Count("enrollments", filter=holding_place_q("enrollments__"))
     ).order_by("number")
     rounds = list(
         Round.objects.filter(program=program)
@@ -90,7 +88,7 @@ def program_agreement_counts(
     )
     counts: dict[int, Counter] = defaultdict(Counter)
     for group_id, status, n in (
-        Agreement.objects.filter(enrollment__program=program, enrollment__status__in=place)
+        Agreement.objects.filter(holding_place_q("enrollment__"), enrollment__program=program)
         .filter(stage=stage)
         .values_list("enrollment__group_id", "status")
         .annotate(n=Count("pk"))
@@ -159,7 +157,8 @@ def group_agreement_states(*, organisation: Organisation, group_id: int) -> Grou
     """
     group = group_for_organisation_or_404(organisation=organisation, group_id=group_id)
     enrollments = list(
-        Enrollment.objects.filter(HOLDS_PLACE, group=group)
+        Enrollment.objects.holding_place()
+        .filter(group=group)
         .select_related("person__department", "person__line_manager", "reviewer")
         .order_by("person__last_name", "person__first_name", "pk")
     )
@@ -255,7 +254,8 @@ def session_agreement_states(
         return SessionAgreements(sessions=sessions, session=None, stage=None, rows=[])
     stage = STAGE_DUE_BEFORE.get(session.module.order)
     people = list(
-        Enrollment.objects.filter(HOLDS_PLACE, group=session.group_id)
+        Enrollment.objects.holding_place()
+        .filter(group=session.group_id)
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "pk")
     )

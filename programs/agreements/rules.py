@@ -46,8 +46,6 @@ STATE_COLUMNS = (NOT_STARTED, Status.DRAFT, Status.SUBMITTED, Status.RETURNED, S
 # Autosaves by the same person within this time are one entry in the history.
 AUTOSAVE_MERGE = dt.timedelta(minutes=15)
 TEXT_MAX_LENGTH = 5000
-HOLDS_PLACE = ~Q(status__in=Enrollment.INACTIVE_STATUSES)
-PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 def state_label(state: str) -> str:

@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Organisation, Person, User
 
 from ..models import Agreement, Attendance, Enrollment, Session
+from ..places import holding_place_q
 from .rules import (
-    HOLDS_PLACE,
     NOT_STARTED,
-    PLACE_STATUSES,
     STAGES,
     Stage,
     Status,
@@ -80,8 +79,8 @@ def enrollment_for_participant_or_404(
 ) -> Enrollment:
     """The user's own place (not withdrawn or moved) in one of the organisation's programs."""
     enrollment = (
-        Enrollment.objects.filter(
-            HOLDS_PLACE,
+        Enrollment.objects.holding_place()
+        .filter(
             pk=enrollment_id,
             program__organisation=organisation,
             person__user=user,
@@ -170,10 +169,7 @@ def my_program(*, enrollment: Enrollment, now=None) -> MyProgram:
     prefetch_related_objects([enrollment], "person__line_manager", "reviewer")
     group = enrollment.group
     members = list(
-        Person.objects.filter(
-            enrollments__group=group,
-            enrollments__status__in=PLACE_STATUSES,
-        )
+        Person.objects.filter(holding_place_q("enrollments__"), enrollments__group=group)
         .select_related("department")
         .order_by("last_name", "first_name", "pk")
     )
@@ -239,9 +235,8 @@ def line_manager_overview(
     """
     now = now or timezone.now()
     enrollments = list(
-        Enrollment.objects.filter(
-            HOLDS_PLACE, program__organisation=organisation, person__active=True
-        )
+        Enrollment.objects.holding_place()
+        .filter(program__organisation=organisation, person__active=True)
         .filter(reviewer_q(user, prefix=""))
         .select_related("person__department", "group__round__program", "reviewer")
         .prefetch_related(

@@ -28,7 +28,6 @@ from ..models import (
 )
 from .rules import (
     AUTOSAVE_MERGE,
-    HOLDS_PLACE,
     STAGE_DUE_BEFORE,
     TEXT_MAX_LENGTH,
     Stage,
@@ -381,7 +380,8 @@ def agreement_reminders_queue(*, now=None, days: int | None = None) -> int:
     for session in sessions:
         stage = STAGE_DUE_BEFORE[session.module.order]
         due = (
-            Enrollment.objects.filter(HOLDS_PLACE, group=session.group_id)
+            Enrollment.objects.holding_place()
+            .filter(group=session.group_id)
             .exclude(agreements__stage=stage, agreements__status=Status.AGREED)
             .exclude(agreement_reminders__stage=stage)
         )

@@ -22,9 +22,9 @@ from participants.models import Department, Organisation, Person
 
 from .. import composition
 from ..models import Enrollment, Group, Program, Round
+from ..places import holding_place_q
 
 NO_DEPARTMENT = "none"  # the department key of managers without a department
-HOLDS_PLACE = ~Q(status__in=Enrollment.INACTIVE_STATUSES)
 
 
 # --- Scoped lookups ------------------------------------------------------------------------
@@ -96,7 +96,7 @@ def candidates_for(
 
 
 def holds_place_in(program: Program) -> Exists:
-    return Exists(Enrollment.objects.filter(HOLDS_PLACE, person=OuterRef("pk"), program=program))
+    return Exists(Enrollment.objects.holding_place().filter(person=OuterRef("pk"), program=program))
 
 
 def pool_people(
@@ -177,7 +177,7 @@ def groups_with_size(*, rounds: Sequence[Round] | QuerySet[Round]) -> list[Group
         .annotate(
             size=Count(
                 "enrollments",
-                filter=~Q(enrollments__status__in=Enrollment.INACTIVE_STATUSES),
+                filter=holding_place_q("enrollments__"),
             )
         )
         .order_by("round__number", "number")

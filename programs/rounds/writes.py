@@ -15,7 +15,7 @@ from ..models import Agreement, Enrollment, Group, Program, Round
 from ..services import Result, enrollment_create, group_size_warning
 
 # --- Writes ----------------------------------------------------------------------------------
-from .reads import HOLDS_PLACE, holds_place_in, next_group_number
+from .reads import holds_place_in, next_group_number
 
 
 @transaction.atomic
@@ -116,8 +116,8 @@ def proposal_accept(
     }
     placed = [p for p in people.values() if p.holds_place]
     if len(placed) == len(ids):
-        places_in_round = Enrollment.objects.filter(
-            HOLDS_PLACE, program=program, group__round=round_, person_id__in=ids
+        places_in_round = Enrollment.objects.holding_place().filter(
+            program=program, group__round=round_, person_id__in=ids
         )
         if places_in_round.count() == len(ids):  # this proposal was accepted a moment ago
             existing = Group.objects.filter(pk__in=places_in_round.values("group_id"))
@@ -199,7 +199,8 @@ def intake_add(*, person: Person, group: Group) -> Placed:
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     existing = (
-        Enrollment.objects.filter(HOLDS_PLACE, person=person, program=group.round.program_id)
+        Enrollment.objects.holding_place()
+        .filter(person=person, program=group.round.program_id)
         .select_related("group__round")
         .first()
     )

@@ -48,7 +48,6 @@ from .attendance import (  # noqa: F401
 from .common import (  # noqa: F401
     IN_FLIGHT,
     LOGIN_LINK_GRACE,
-    PLACE_STATUSES,
     SEND_INVITATIONS,
     SEND_LOGIN_LINK,
     SEND_REMINDER,

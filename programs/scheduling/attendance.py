@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from participants.models import Person
 
 from ..models import Attendance, Enrollment, Group, Module, Program, Round, Session
-from .common import PLACE_STATUSES, place_holders
+from ..places import holding_place_q
+from .common import place_holders
 
 # --- Attendance and completion ---------------------------------------------------------------
 
@@ -211,9 +212,7 @@ def _attendance_counts() -> dict:
     return {
         f"n_{status}": Count(
             "attendances",
-            filter=Q(
-                attendances__status=status, attendances__enrollment__status__in=PLACE_STATUSES
-            ),
+            filter=Q(attendances__status=status) & holding_place_q("attendances__enrollment__"),
         )
         for status in Attendance.Status.values
     }
@@ -270,7 +269,7 @@ def program_progress(*, program: Program) -> list[RoundProgress]:
             by_group[group_id].completed += n
     for group_id, status, n in (
         Attendance.objects.filter(
-            session__group__round__program=program, enrollment__status__in=PLACE_STATUSES
+            holding_place_q("enrollment__"), session__group__round__program=program
         )
         .values_list("session__group_id", "status")
         .annotate(n=Count("pk"))

@@ -18,7 +18,6 @@ SEND_LOGIN_LINK = "participants.send_login_link"
 IN_FLIGHT = (OutboxTask.State.PENDING, OutboxTask.State.QUEUED)
 # A login link asked for this recently is not sent again (a double click, a second HR user).
 LOGIN_LINK_GRACE = dt.timedelta(minutes=15)
-PLACE_STATUSES = list(Enrollment.PLACE_STATUSES)
 
 
 def reminder_days() -> int:
@@ -30,4 +29,4 @@ def when_text(moment: dt.datetime) -> str:
 
 
 def place_holders(**filters) -> QuerySet[Enrollment]:
-    return Enrollment.objects.filter(status__in=PLACE_STATUSES, **filters)
+    return Enrollment.objects.holding_place().filter(**filters)

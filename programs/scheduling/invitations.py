@@ -294,7 +294,7 @@ def invitation_message(
         "program": program,
         "sessions": sessions,
         "start_url": site_url(
-            reverse("core:participant_start", kwargs={"org": program.organisation.slug})
+            reverse("svc:participant_start", kwargs={"org": program.organisation.slug})
         ),
         "activation_url": (
             site_url(activation_url(user=user))

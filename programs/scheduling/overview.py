@@ -20,8 +20,9 @@ from django.utils import timezone
 from participants.models import Organisation, Role, User
 
 from ..models import Attendance, Group, Session
+from ..places import holding_place_q
 from .access import groups_visible_to, sessions_in, sessions_visible_to
-from .common import PLACE_STATUSES, place_holders
+from .common import place_holders
 
 # --- Month view and the process leader's start page -----------------------------------------
 
@@ -82,7 +83,7 @@ def process_leader_overview(
         .values("n")
     )
     recorded = (
-        Attendance.objects.filter(session_id=OuterRef("pk"), enrollment__status__in=PLACE_STATUSES)
+        Attendance.objects.filter(holding_place_q("enrollment__"), session_id=OuterRef("pk"))
         .order_by()
         .values("session_id")
         .annotate(n=Count("pk"))

@@ -94,7 +94,7 @@ def reminder_deliver(
         "program": program,
         "days": (timezone.localdate(session.starts_at) - timezone.localdate(now)).days,
         "start_url": site_url(
-            reverse("core:participant_start", kwargs={"org": program.organisation.slug})
+            reverse("svc:participant_start", kwargs={"org": program.organisation.slug})
         ),
     }
     with translation.override(settings.LANGUAGE_CODE):

@@ -13,9 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.models import OutboxTask
+from demo.agreements import seed_demo_agreements
 from participants.tests.factories import PersonFactory, UserFactory
 from programs.agreements import reports, selectors, services
-from programs.agreements.demo import seed_demo_agreements
 from programs.agreements.rules import (
     DEFAULT_FIELDS,
     agreement_fields,

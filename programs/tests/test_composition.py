@@ -7,13 +7,12 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from demo.candidates import sample_candidates
 from programs.composition import (
     Candidate,
     Proposal,
-    bench_compose_2000,
     compose,
     group_count_range,
-    sample_candidates,
     spread_score,
     warnings_for,
 )
@@ -392,8 +391,8 @@ def test_compose_480_with_top_management_first():
     assert warnings_for(proposal.groups, candidates, 20, 25, keep_together=top) == [[]] * 21
 
 
-def test_bench_compose_2000_places_everyone_within_bounds():
-    proposal = bench_compose_2000()
+def test_composing_2000_places_everyone_within_bounds():
+    proposal = compose(sample_candidates(2000, departments=10), min_size=20, max_size=25)
 
     assert sum(proposal.sizes) == 2000
     assert len({i for g in proposal.groups for i in g}) == 2000

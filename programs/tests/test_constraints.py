@@ -146,8 +146,7 @@ def test_module_duration_must_be_positive(db):
 
 def test_every_enrollment_status_either_holds_a_place_or_does_not():
     from programs.models import Enrollment
+    from programs.places import NOT_A_PLACE, PLACE_STATUSES
 
-    assert set(Enrollment.PLACE_STATUSES) | set(Enrollment.INACTIVE_STATUSES) == set(
-        Enrollment.Status
-    )
-    assert not set(Enrollment.PLACE_STATUSES) & set(Enrollment.INACTIVE_STATUSES)
+    assert set(PLACE_STATUSES) | set(NOT_A_PLACE) == set(Enrollment.Status)
+    assert not set(PLACE_STATUSES) & set(NOT_A_PLACE)

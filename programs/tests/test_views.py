@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.views import start_url_for
 from participants.models import Level, Role
 from participants.tests.factories import (
     ConsultantFactory,
@@ -26,6 +25,7 @@ from programs.tests.factories import (
     RoundFactory,
     SessionFactory,
 )
+from svc.views import start_url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -539,7 +539,7 @@ def test_group_detail_query_count_is_flat(client, hr_user, org, program, departm
 def test_hr_start_page_links_to_programs(client, hr_user, org, program):
     client.force_login(hr_user)
 
-    page = client.get(reverse("core:hr_start", kwargs={"org": org.slug})).content.decode()
+    page = client.get(reverse("svc:hr_start", kwargs={"org": org.slug})).content.decode()
 
     assert f'href="{_list_url(org)}"' in page
     assert f'href="{_overview_url(org, program)}">Sveriges viktigaste chefsjobb</a>' in page
@@ -559,7 +559,7 @@ def participant(org, program):
 def test_participant_start_page_names_the_group(client, org, participant):
     client.force_login(participant)
 
-    response = client.get(reverse("core:participant_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:participant_start", kwargs={"org": org.slug}))
 
     assert response.status_code == 200
     assert response.context["enrollment"].group.name == "Grupp 4"
@@ -568,7 +568,7 @@ def test_participant_start_page_names_the_group(client, org, participant):
 
 def test_participant_who_is_also_a_line_manager_starts_on_the_participant_page(org, participant):
     assert start_url_for(user=participant, organisation=org) == reverse(
-        "core:participant_start", kwargs={"org": org.slug}
+        "svc:participant_start", kwargs={"org": org.slug}
     )
 
 
@@ -577,9 +577,9 @@ def test_line_manager_starts_on_the_line_manager_page(client, org):
     PersonFactory(organisation=org, line_manager=PersonFactory(organisation=org, user=user))
     client.force_login(user)
 
-    response = client.get(reverse("core:organisation_home", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:organisation_home", kwargs={"org": org.slug}))
 
-    start = reverse("core:line_manager_start", kwargs={"org": org.slug})
+    start = reverse("svc:line_manager_start", kwargs={"org": org.slug})
     assert response["Location"] == start
     assert client.get(start).context["nav_items"] == [(start, sv("My staff"))]
 
@@ -587,19 +587,19 @@ def test_line_manager_starts_on_the_line_manager_page(client, org):
 def test_navigation_of_a_participant_and_line_manager_shows_both_pages(client, org, participant):
     client.force_login(participant)
 
-    response = client.get(reverse("core:participant_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:participant_start", kwargs={"org": org.slug}))
 
     assert [url for url, _label in response.context["nav_items"]] == [
-        reverse("core:participant_start", kwargs={"org": org.slug}),
+        reverse("svc:participant_start", kwargs={"org": org.slug}),
         reverse("evaluations:my_evaluations", kwargs={"org": org.slug}),
-        reverse("core:line_manager_start", kwargs={"org": org.slug}),
+        reverse("svc:line_manager_start", kwargs={"org": org.slug}),
     ]
 
 
 def test_hr_navigation_links_to_the_program_list(client, hr_user, org):
     client.force_login(hr_user)
 
-    response = client.get(reverse("core:hr_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:hr_start", kwargs={"org": org.slug}))
 
     urls = [url for url, _label in response.context["nav_items"]]
     assert _list_url(org) in urls

@@ -530,7 +530,7 @@ def test_my_program_shows_group_sessions_attendance_and_the_agreement_to_work_on
     AttendanceFactory(enrollment=pair.enrollment, session=pair.sessions[0], status="present")
     client.force_login(pair.participant)
 
-    response = client.get(reverse("core:participant_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:participant_start", kwargs={"org": org.slug}))
 
     text = _text(response)
     assert "Att arbeta med nu Överenskommelse: Mellan modul 1 och 2 Inte påbörjad" in text
@@ -568,7 +568,7 @@ def test_my_program_query_count_is_flat(client, org, queries):
             AgreementFactory(enrollment=pair.enrollment, stage=stage)
 
     response = queries.assert_flat(
-        client, reverse("core:participant_start", kwargs={"org": org.slug}), grow=grow
+        client, reverse("svc:participant_start", kwargs={"org": org.slug}), grow=grow
     )
 
     assert len(response.context["mine"].members) == 16
@@ -584,7 +584,7 @@ def test_line_manager_page_lists_what_waits_first_with_one_step_to_agree(client,
     )
     client.force_login(pair.manager)
 
-    response = client.get(reverse("core:line_manager_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:line_manager_start", kwargs={"org": org.slug}))
 
     page = _page(response)
     act = page[page.index('id="to-act-on"') : page.index('id="staff-title"')]
@@ -607,7 +607,7 @@ def test_line_manager_page_query_count_is_flat(client, org, pair, queries):
             AgreementFactory(enrollment=enrollment, stage="between_1_2", status="draft")
 
     response = queries.assert_flat(
-        client, reverse("core:line_manager_start", kwargs={"org": org.slug}), grow=grow
+        client, reverse("svc:line_manager_start", kwargs={"org": org.slug}), grow=grow
     )
 
     assert len(response.context["overview"].to_act_on) == 10
@@ -618,7 +618,7 @@ def test_line_manager_page_without_staff_in_the_program_says_so(client, org):
     PersonFactory(organisation=org, line_manager=PersonFactory(organisation=org, user=user))
     client.force_login(user)
 
-    response = client.get(reverse("core:line_manager_start", kwargs={"org": org.slug}))
+    response = client.get(reverse("svc:line_manager_start", kwargs={"org": org.slug}))
 
     text = _text(response)
     assert "Inget väntar på dig just nu." in text

@@ -729,7 +729,7 @@ def test_process_leader_start_page_lists_groups_next_sessions_and_attendance_to_
     overview = scheduling.process_leader_overview(user=user, organisation=world.org)
 
     page = render_to_string(
-        "core/start_process_leader.html",
+        "svc/start_process_leader.html",
         {"organisation": world.org, "overview": overview, "user": user},
         request=request,
     )

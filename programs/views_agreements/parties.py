@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from core.access import OrganisationRoleMixin
+from participants.access import OrganisationRoleMixin
 from participants.models import Role
 
 from ..agreements import selectors, services

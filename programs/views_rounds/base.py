@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.urls import reverse
 
-from core.access import HRMixin
+from participants.access import HRMixin
 
 from ..selectors import round_for_organisation_or_404
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from core.access import HRMixin
+from participants.access import HRMixin
 from participants.selectors import people_in
 
 from .. import rounds, selectors
@@ -18,6 +18,7 @@ from ..forms_rounds import (
     IntakeAddForm,
 )
 from ..models import Enrollment, Group
+from ..places import holds_place
 from .base import messages_for_warnings
 
 # --- Intake -----------------------------------------------------------------------------------
@@ -140,11 +141,7 @@ class GroupMoveView(HRMixin, FormView):
             .select_related("person")
             .order_by("person__last_name", "person__first_name", "pk")
         )
-        members = [
-            (e.pk, e.person.full_name)
-            for e in enrollments
-            if e.status not in Enrollment.INACTIVE_STATUSES
-        ]
+        members = [(e.pk, e.person.full_name) for e in enrollments if holds_place(e)]
         self.members = members
         others = [
             g for g in rounds.groups_with_size(rounds=program.rounds.all()) if g.pk != group.pk

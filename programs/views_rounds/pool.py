@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
-from core.access import HRMixin
 from core.forms import add_service_errors
+from participants.access import HRMixin
 from participants.models import Level
 
 from .. import composition, rounds, selectors

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 
-from core.demo import seed_demo
+from demo.seed import seed_demo
 from participants.models import User
 from programs.models import Program
 from reports import services
@@ -252,7 +252,7 @@ def test_a_transient_storage_error_is_retried_by_the_worker(
 def test_real_worker_report_shows_the_evaluation_mean_and_suppressed_groups(
     real_queue, demo_program, worker_files, tmp_path
 ):
-    from evaluations.demo import seed_demo_evaluations
+    from demo.evaluations import seed_demo_evaluations
 
     seed_demo_evaluations(program=demo_program)
 

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "programs",
     "evaluations",
     "reports",
+    # The demo layer's commands (seed_demo, seed_scale) exist only where demo logins may.
+    *(["demo"] if DEMO_MODE else []),
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "svc.middleware.OrganisationRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -108,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "core.context_processors.csp_nonce",
-                "core.context_processors.navigation",
+                "svc.context_processors.navigation",
             ],
         },
     },

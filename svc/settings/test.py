@@ -23,3 +23,6 @@ CACHES = {
     **CACHES,  # noqa: F405
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
 }
+# base.py read DEMO_MODE from the environment before this file turned it on.
+if "demo" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405

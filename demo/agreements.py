@@ -1,4 +1,4 @@
-"""Demo agreements for the demo program (called from ``core.demo.seed_demo``)."""
+"""Demo agreements for the demo program (called from ``demo.seed_demo``)."""
 
 import copy
 import datetime as dt
@@ -9,18 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from participants.models import Person
-
-from ..models import Agreement, Enrollment, Program, Session
-from .rules import (
+from programs.agreements.rules import (
     DEFAULT_FIELDS,
     DUE_BEFORE_MODULE,
-    HOLDS_PLACE,
     PARTS_OF_STAGE,
     STAGES,
     Stage,
     Status,
 )
-from .services import save_with_history
+from programs.agreements.services import save_with_history
+from programs.models import Agreement, Enrollment, Program, Session
 
 # --- Demo data -----------------------------------------------------------------------------------
 
@@ -165,7 +163,8 @@ def seed_demo_agreements(*, program: Program) -> dict:
     Returns {"agreements": created, "history": history records written}.
     """
     enrollments = list(
-        Enrollment.objects.filter(HOLDS_PLACE, program=program)
+        Enrollment.objects.holding_place()
+        .filter(program=program)
         .select_related("person__user", "person__line_manager__user")
         .order_by("pk")
     )
@@ -241,7 +240,9 @@ def _demo_participant_waits(*, demo_person: Person, program: Program) -> int:
     if mine.filter(status=Status.SUBMITTED).exists():
         return 0
     agreement = mine.filter(stage=Stage.ROADMAP).first()
-    enrollment = Enrollment.objects.filter(HOLDS_PLACE, person=demo_person, program=program).first()
+    enrollment = (
+        Enrollment.objects.holding_place().filter(person=demo_person, program=program).first()
+    )
     if enrollment is None:
         return 0
     agreement = agreement or Agreement(enrollment=enrollment, stage=Stage.ROADMAP)

@@ -19,26 +19,22 @@ WORKER_CONCURRENCY = 2
 
 def demo_program():
     """The demo program with its evaluations and 20 reports (seeded once)."""
-    from core.demo import seed_demo
+    from demo.reports import seed_demo_reports
+    from demo.seed import seed_demo
     from programs.models import Program
-
-    from .demo import seed_demo_reports
 
     if not Program.objects.filter(organisation__slug="orebro").exists():
         seed_demo()
     program = Program.objects.get(organisation__slug="orebro")
-    try:
-        from evaluations.demo import seed_demo_evaluations
-    except ImportError:
-        pass
-    else:
-        seed_demo_evaluations(program=program)
+    from demo.evaluations import seed_demo_evaluations
+
+    seed_demo_evaluations(program=program)
     seed_demo_reports(program=program)
     return program
 
 
 def _full_program_report(program):
-    from . import services
+    from reports import services
 
     return services.status_report_create(
         program=program,
@@ -52,7 +48,7 @@ def _full_program_report(program):
 
 def prepare_report_pdf(ctx=None):
     """Render the full demo program's status report to PDF bytes (no storage, no queue)."""
-    from . import rendering
+    from reports import rendering
 
     report = _full_program_report(demo_program())
 
@@ -87,9 +83,8 @@ def prepare_reports_on_two_workers(ctx=None):
     from django.conf import settings
     from django.db import transaction
 
+    from reports.models import StatusReport
     from svc.celery import app
-
-    from .models import StatusReport
 
     if not settings.REDIS_URL:
         raise RuntimeError("This case needs REDIS_URL (run it inside scripts/with-services.sh).")
@@ -98,7 +93,7 @@ def prepare_reports_on_two_workers(ctx=None):
     _start_worker()
 
     def run():
-        from . import services
+        from reports import services
 
         with transaction.atomic():
             ids = [

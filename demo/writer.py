@@ -328,9 +328,7 @@ class Writer:
             prune=True,
         )
         enrollments = self.sync(
-            Enrollment.objects.filter(program=program).exclude(
-                status__in=Enrollment.INACTIVE_STATUSES
-            ),
+            Enrollment.objects.filter(program=program).holding_place(),
             key=("person_id",),
             rows=[
                 {

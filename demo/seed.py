@@ -1,23 +1,11 @@
-"""Demo data: Örebro kommun's SVC 2015–2017, and a small second organisation.
-
-Idempotent: every row has a natural key (slug, employee number, round and group
-number, module order, e-mail, date). A run compares the planned rows with the
-stored ones and writes only what differs, so a second run writes nothing.
-Names come from Faker ``sv_SE`` with a fixed seed, so every run plans the same
-people.
-
-- ``specs``: what the demo is made of (logins, modules, consultants, check-ins);
-- ``plans``: the program's shape planned in memory (shared with ``core.scale``,
-  which builds the same shape at national scale);
-- ``writer``: bringing the stored rows to the plan;
-- here: ``seed_demo``, its figures and the demo logins.
-"""
+"""seed_demo: the demo program, its figures and the demo logins."""
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from participants.models import Consultant, Department, Organisation, Person, Role
 from programs.models import Attendance, Enrollment, Group, Program, Session
+from programs.places import holding_place_q
 
 from .plans import TOP_LEVELS
 from .specs import (
@@ -41,7 +29,7 @@ def demo_figures(*, organisation: Organisation) -> dict:
         .annotate(
             size=Count(
                 "enrollments",
-                filter=~Q(enrollments__status__in=Enrollment.INACTIVE_STATUSES),
+                filter=holding_place_q("enrollments__"),
             )
         )
         .order_by("round__number", "number")
@@ -50,7 +38,7 @@ def demo_figures(*, organisation: Organisation) -> dict:
     members: dict[int, set[int]] = {g.pk: set() for g in groups}
     for group_id, person_id, department_id, parent_id in (
         Enrollment.objects.filter(program=program)
-        .exclude(status__in=Enrollment.INACTIVE_STATUSES)
+        .holding_place()
         .values_list(
             "group_id", "person_id", "person__department_id", "person__department__parent_id"
         )
@@ -96,14 +84,15 @@ def seed_demo() -> dict:
     writer = Writer()
     orebro = writer.organisation(orebro_spec(consultants))
     region = writer.organisation(region_spec(consultants))
-    from evaluations.demo import seed_demo_evaluations
-    from programs.agreements import seed_demo_agreements
+    from demo.evaluations import seed_demo_evaluations
+
+    from .agreements import seed_demo_agreements
 
     program = Program.objects.get(organisation=orebro)
     agreements = seed_demo_agreements(program=program)
     writer.written += agreements["agreements"] + agreements["history"]
     evaluations = seed_demo_evaluations(program=program)
-    from reports.demo import seed_demo_reports
+    from demo.reports import seed_demo_reports
 
     # After the evaluations: each report freezes the figures as of its meeting.
     writer.written += seed_demo_reports(program=program)

@@ -23,10 +23,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from programs.models import Attendance, Module, Program, Session
-
-from . import rules, services
-from .models import (
+from evaluations import rules, services
+from evaluations.models import (
     SCALE_VALUES,
     Completion,
     EffectEntry,
@@ -35,7 +33,8 @@ from .models import (
     ReviewState,
     TextAnswer,
 )
-from .results import program_results
+from evaluations.results import program_results
+from programs.models import Attendance, Module, Program, Session
 
 TARGET_MEAN = 4.8
 TOLERANCE = 0.01

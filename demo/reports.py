@@ -18,9 +18,8 @@ from django.db.models import Exists, OuterRef
 
 from participants.models import User
 from programs.models import Enrollment, Program, Session
-
-from . import selectors, services
-from .models import StatusReport
+from reports import selectors, services
+from reports.models import StatusReport
 
 PROJECT_LEADER_EMAIL = "hr@orebro.example"
 
@@ -173,9 +172,7 @@ def _participants_as_of(*, program: Program, as_of: dt.datetime) -> dict:
     completed), which would be wrong in a report of 2015. Two queries.
     """
     sessions = Session.objects.filter(group=OuterRef("group"))
-    enrollments = Enrollment.objects.filter(program=program).exclude(
-        status__in=Enrollment.INACTIVE_STATUSES
-    )
+    enrollments = Enrollment.objects.filter(program=program).holding_place()
     started = enrollments.filter(Exists(sessions.filter(starts_at__lte=as_of)))
     # Finished: the group has sessions and none of them ends after the date.
     completed = started.exclude(Exists(sessions.filter(ends_at__gt=as_of)))

@@ -1,6 +1,6 @@
 """National-scale synthetic data for benchmarks (``manage.py seed_scale``).
 
-The same shape as the demo (``core.demo.plans``), per organisation: förvaltningar, a
+The same shape as the demo (``demo.plans``), per organisation: förvaltningar, a
 tree of managers under a kommundirektör, one program with the four SVC
 modules, up to five rounds, groups of 20–25 that mix departments,
 enrollments, sessions in module order and attendance.
@@ -28,7 +28,7 @@ from faker import Faker
 from participants.models import Consultant, Department, Organisation, Person
 from programs.models import Attendance, Enrollment, Group, Module, Program, Round, Session
 
-from .demo.plans import (
+from .plans import (
     DepartmentSpec,
     PersonPlan,
     attendance_status,
@@ -37,7 +37,7 @@ from .demo.plans import (
     plan_people,
     session_times,
 )
-from .demo.specs import MODULES
+from .specs import MODULES
 
 SLUG_PREFIX = "skala-"
 EMAIL_DOMAIN = "skala.example"

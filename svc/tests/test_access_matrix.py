@@ -19,7 +19,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from participants.models import ManagerImport, Role
-from participants.selectors import roles_in
 from participants.tests.factories import PersonFactory, UserFactory
 from programs.models import Agreement
 from programs.tests.factories import (
@@ -28,6 +27,7 @@ from programs.tests.factories import (
     GroupFactory,
     ProgramFactory,
 )
+from svc.roles import roles_in
 
 # Namespaces and names that belong to Django itself, not to us.
 SKIPPED_NAMESPACES = {"admin"}
@@ -319,12 +319,12 @@ MATRIX: dict[str, Row] = {
     ),
     "core:health": Row(kind="public"),
     "core:health_db": Row(kind="public"),
-    "core:organisation_home": Row(allowed=ALL_ROLES, ok_status=302),
-    "core:hr_start": Row(allowed=frozenset({Role.HR})),
-    "core:steering_start": Row(allowed=frozenset({Role.STEERING, Role.HR})),
-    "core:process_leader_start": Row(allowed=frozenset({Role.PROCESS_LEADER})),
-    "core:participant_start": Row(allowed=frozenset({Role.PARTICIPANT})),
-    "core:line_manager_start": Row(allowed=frozenset({Role.LINE_MANAGER})),
+    "svc:organisation_home": Row(allowed=ALL_ROLES, ok_status=302),
+    "svc:hr_start": Row(allowed=frozenset({Role.HR})),
+    "svc:steering_start": Row(allowed=frozenset({Role.STEERING, Role.HR})),
+    "svc:process_leader_start": Row(allowed=frozenset({Role.PROCESS_LEADER})),
+    "svc:participant_start": Row(allowed=frozenset({Role.PARTICIPANT})),
+    "svc:line_manager_start": Row(allowed=frozenset({Role.LINE_MANAGER})),
     "programs:program_list": Row(allowed=HR_ONLY),
     "participants:identity_provider": Row(allowed=HR_ONLY),
     "programs:program_overview": Row(
@@ -333,10 +333,10 @@ MATRIX: dict[str, Row] = {
     "programs:group_detail": Row(
         allowed=HR_ONLY, kwargs=group_kwargs, foreign_kwargs=foreign_group_kwargs
     ),
-    "participants:person_list": Row(allowed=HR_ONLY),
-    "participants:person_export": Row(allowed=HR_ONLY, notes="XLSX download"),
+    "programs:person_list": Row(allowed=HR_ONLY),
+    "programs:person_export": Row(allowed=HR_ONLY, notes="XLSX download"),
     "participants:person_create": Row(allowed=HR_ONLY),
-    "participants:person_detail": Row(
+    "programs:person_detail": Row(
         allowed=HR_ONLY, kwargs=person_kwargs, foreign_kwargs=foreign_person_kwargs
     ),
     "participants:person_edit": Row(

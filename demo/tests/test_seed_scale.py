@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F
 
-from core.scale import organisation_sizes, split
+from demo.scale import organisation_sizes, split
 from participants.models import Level, Organisation, Person
 from programs.models import Attendance, Enrollment, Group, Session
 

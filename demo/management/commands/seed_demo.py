@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_PASSWORD, demo_logins, seed_demo
+from demo.seed import DEMO_PASSWORD, demo_logins, seed_demo
 
 
 class Command(BaseCommand):
@@ -26,8 +26,8 @@ class Command(BaseCommand):
         for key, value in figures.items():
             self.stdout.write(f"  {key}: {value}")
         if options["render_latest_report"]:
+            from demo.reports import render_latest_report
             from programs.models import Program
-            from reports.demo import render_latest_report
 
             program = Program.objects.get(organisation__slug="orebro")
             report = render_latest_report(program=program)

@@ -10,9 +10,9 @@ import itertools
 import pytest
 from django.core.management import call_command
 
-from core.demo import seed_demo
+from demo import reports as demo
+from demo.seed import seed_demo
 from programs.models import Program, Session
-from reports import demo
 from reports.models import StatusReport
 from reports.services import private_storage
 from reports.tests.pdf import pdf_info, pdf_text

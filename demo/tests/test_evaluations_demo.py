@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from core.demo import seed_demo
-from evaluations.demo import seed_demo_evaluations
+from demo.evaluations import seed_demo_evaluations
+from demo.seed import seed_demo
 from evaluations.models import Completion, ReviewState, TextAnswer
 from evaluations.results import Status, program_results
 from programs.models import Program

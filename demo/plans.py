@@ -1,6 +1,6 @@
 """The program's shape, planned in memory: managers, groups, session times, attendance.
 
-Shared with ``core.scale``, which builds the same shape at national scale.
+Shared with ``demo.scale``, which builds the same shape at national scale.
 """
 
 import datetime as dt

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.scale import SLUG_PREFIX, ScaleDataExists, seed_scale
+from demo.scale import SLUG_PREFIX, ScaleDataExists, seed_scale
 
 
 class Command(BaseCommand):

@@ -7,24 +7,38 @@ organisation (password login turned off, or signed in through another
 organisation's provider) → the organisation's login page; member without an
 allowed role → 403.
 Objects are then looked up through selectors scoped to ``self.organisation``.
+
+Who holds which role is resolved once per request by
+``svc.middleware.OrganisationRolesMiddleware`` (the resolution reads every app,
+so it sits in the project layer) and read here from the request.
 """
 
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from participants.models import Organisation, Role
-from participants.selectors import organisation_and_roles_or_404
-from participants.signin import sign_in_covers
+from .models import Organisation, Role
+from .signin import sign_in_covers
 
 
 def sign_in_again(request, organisation: Organisation):
     """To the organisation's login page, back here afterwards."""
     url = reverse("organisation_login", kwargs={"org": organisation.slug})
     return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+
+
+def organisation_and_roles_or_404(request) -> tuple[Organisation, set[Role]]:
+    """The URL's organisation and the user's roles in it; 404 unless the user belongs there."""
+    if not hasattr(request, "organisation_roles"):
+        raise ImproperlyConfigured("svc.middleware.OrganisationRolesMiddleware is not installed.")
+    found = request.organisation_roles
+    if found is None or not (found[1] or found[2]):
+        raise Http404
+    return found[0], found[1]
 
 
 class OrganisationRoleMixin(LoginRequiredMixin):
@@ -37,9 +51,7 @@ class OrganisationRoleMixin(LoginRequiredMixin):
             raise ImproperlyConfigured(f"{type(self).__name__} must declare allowed_roles.")
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.organisation, self.roles = organisation_and_roles_or_404(
-            user=request.user, slug=kwargs["org"]
-        )
+        self.organisation, self.roles = organisation_and_roles_or_404(request)
         if not sign_in_covers(request, self.organisation):
             return sign_in_again(request, self.organisation)
         request.organisation = self.organisation

@@ -16,10 +16,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
 
-from core.demo import seed_demo
+from demo.seed import seed_demo
 from participants.models import Consultant, Level, Organisation, Person, Role, User
-from participants.selectors import roles_in
 from programs.models import Attendance, CheckIn, Enrollment, Group, Module, Program, Session
+from svc.roles import roles_in
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def program(orebro):
 
 def _group_sizes(program):
     return [
-        g.enrollments.exclude(status__in=Enrollment.INACTIVE_STATUSES).count()
+        g.enrollments.holding_place().count()
         for g in Group.objects.filter(round__program=program)
     ]
 
