@@ -1,0 +1,255 @@
+"""Writes about logins: create only for a new address; everything else waits for the holder."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.outbox import enqueue
+
+from ..models import Consultant, LoginConfirmation, Membership, Organisation, Person, User
+from .mail import SEND_CONFIRMATION, SEND_LOGIN_LINK
+from .selectors import login_for_address, normalise_email, pending_confirmations
+
+# --- Logins for manager records ------------------------------------------------------------
+
+
+@dataclass
+class LoginState:
+    """A manager record's login: linked (``user``), or waiting for the holder of its address."""
+
+    user: User | None = None
+    confirmation: LoginConfirmation | None = None
+
+
+def person_login(*, person: Person) -> LoginState:
+    """The person's login, created (without a usable password) when their address has none.
+
+    Where a login with that address exists and is not yet linked, it is not
+    linked here: a pending ``LoginConfirmation`` waits for its holder. Nothing
+    for a person without an address or no longer active.
+    """
+    if person.user_id:
+        return LoginState(user=person.user)
+    if not person.email or not person.active:
+        return LoginState()
+    email = normalise_email(person.email)
+    existing = login_for_address(email)
+    if existing is not None:
+        return LoginState(confirmation=_pending_link(user=existing, person=person)[0])
+    user = User(email=email, full_name=person.full_name)
+    user.set_unusable_password()
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    return LoginState(user=user)
+
+
+def ensure_login(*, person: Person) -> User | None:
+    """The person's linked login (created when the address has none), or None."""
+    return person_login(person=person).user
+
+
+def _pending_link(*, user: User, person: Person) -> tuple[LoginConfirmation, bool]:
+    """The pending request to link ``person`` to ``user``, and whether it is new."""
+    pending = pending_confirmations().filter(
+        kind=LoginConfirmation.Kind.LINK_PERSON, user=user, person=person
+    )
+    if (row := pending.first()) is not None:
+        return row, False
+    row = LoginConfirmation.objects.create(
+        kind=LoginConfirmation.Kind.LINK_PERSON,
+        user=user,
+        person=person,
+        organisation_id=person.organisation_id,
+    )
+    return row, True
+
+
+def consultant_login(*, consultant: Consultant, organisation: Organisation) -> LoginState:
+    """A consultant's login, by the same rules as ``person_login``."""
+    if consultant.user_id:
+        return LoginState(user=consultant.user)
+    email = normalise_email(consultant.email)
+    if not email:
+        return LoginState()
+    existing = login_for_address(email)
+    if existing is None:
+        user = User(email=email, full_name=consultant.name)
+        user.set_unusable_password()
+        user.save()
+        consultant.user = user
+        consultant.save(update_fields=["user"])
+        return LoginState(user=user)
+    pending = pending_confirmations().filter(
+        kind=LoginConfirmation.Kind.LINK_CONSULTANT,
+        user=existing,
+        consultant=consultant,
+    ).first() or LoginConfirmation.objects.create(
+        kind=LoginConfirmation.Kind.LINK_CONSULTANT,
+        user=existing,
+        consultant=consultant,
+        organisation=organisation,
+    )
+    return LoginState(confirmation=pending)
+
+
+@transaction.atomic
+def send_login_links(*, people: Iterable[Person]) -> int:
+    """Queue a personal login link to each person, or a request to confirm the link of an
+    existing login. Returns how many e-mails were queued.
+
+    Side effects: logins created for addresses that have none; pending
+    LoginConfirmations; one outbox task per person (sent after commit, kept
+    if the broker is down).
+    """
+    count = 0
+    for person in people:
+        state = person_login(person=person)
+        if state.confirmation is not None:
+            enqueue(SEND_CONFIRMATION, confirmation_id=str(state.confirmation.pk))
+        elif state.user is not None and state.user.is_active:
+            enqueue(SEND_LOGIN_LINK, user_id=state.user.pk)
+        else:
+            continue
+        count += 1
+    return count
+
+
+def consultant_login_link_send(*, consultant: Consultant, organisation: Organisation) -> int:
+    """A login link to a consultant, or a request to confirm to the holder of their address.
+
+    Returns 1 if an e-mail was queued, else 0.
+    """
+    state = consultant_login(consultant=consultant, organisation=organisation)
+    if state.confirmation is not None:
+        enqueue(SEND_CONFIRMATION, confirmation_id=str(state.confirmation.pk))
+    elif state.user is not None and state.user.is_active:
+        enqueue(SEND_LOGIN_LINK, user_id=state.user.pk)
+    else:
+        return 0
+    return 1
+
+
+class ConfirmationRefused(Exception):
+    """The change can no longer be made; the message says why, for the holder."""
+
+
+@transaction.atomic
+def confirmation_confirm(*, confirmation: LoginConfirmation, user: User | None) -> str:
+    """The holder confirms. Returns what changed, as a sentence for the holder.
+
+    ``user`` is the logged-in user (or None). A new address needs the holder
+    logged in as the login (the view checks that the session controls it);
+    linking a record needs only the link, which went to the login's address.
+    Raises ConfirmationRefused when the records changed since it was asked.
+    Side effects: the record linked, or the login's address changed; other
+    pending requests of the same kind for the same record cancelled.
+    """
+    row = LoginConfirmation.objects.select_for_update().filter(pk=confirmation.pk).first()
+    if row is None or row.state != LoginConfirmation.State.PENDING:
+        raise ConfirmationRefused(_("This request has already been answered."))
+    login = User.objects.select_for_update().get(pk=row.user_id)
+    organisation = row.organisation
+    if row.kind == LoginConfirmation.Kind.EMAIL:
+        if user is None or user.pk != login.pk:
+            raise ConfirmationRefused(_("Log in as the login whose address changes first."))
+        taken = User.objects.filter(email__iexact=row.new_email).exclude(pk=login.pk).exists()
+        if taken:
+            raise ConfirmationRefused(_("Another login already uses the new address."))
+        login.email = normalise_email(row.new_email)
+        login.save(update_fields=["email"])
+        done = _("Your login's e-mail address is now %(email)s.") % {"email": login.email}
+    elif row.kind == LoginConfirmation.Kind.LINK_PERSON:
+        person = Person.objects.select_for_update().get(pk=row.person_id)
+        same_address = normalise_email(person.email) == login.email
+        if person.user_id is not None or not person.active or not same_address:
+            raise ConfirmationRefused(
+                _("The manager record has changed since; ask your HR coordinator again.")
+            )
+        if Person.objects.filter(organisation_id=person.organisation_id, user=login).exists():
+            raise ConfirmationRefused(
+                _("Your login is already connected to another manager record in %(org)s.")
+                % {"org": organisation.name}
+            )
+        person.user = login
+        person.save(update_fields=["user"])
+        done = _("Your login is now connected to your manager record in %(org)s.") % {
+            "org": organisation.name
+        }
+    else:
+        consultant = Consultant.objects.select_for_update().get(pk=row.consultant_id)
+        if consultant.user_id is not None or normalise_email(consultant.email) != login.email:
+            raise ConfirmationRefused(
+                _("The consultant record has changed since; ask your HR coordinator again.")
+            )
+        if Consultant.objects.filter(user=login).exists():
+            raise ConfirmationRefused(
+                _("Your login is already connected to another consultant record.")
+            )
+        consultant.user = login
+        consultant.save(update_fields=["user"])
+        done = _("Your login is now connected to your process-leader record.")
+    row.state = LoginConfirmation.State.CONFIRMED
+    row.decided_at = timezone.now()
+    row.save(update_fields=["state", "decided_at"])
+    return done
+
+
+def _cancel(queryset) -> None:
+    queryset.filter(state=LoginConfirmation.State.PENDING).update(
+        state=LoginConfirmation.State.CANCELLED, decided_at=timezone.now()
+    )
+
+
+def login_email_change_request(
+    *, user: User, organisation: Organisation, new_email: str
+) -> LoginConfirmation | None:
+    """Ask the holder to confirm a new address for their login, from that address.
+
+    The login keeps its address (and works with it) until the holder, logged
+    in, opens the link sent to the new address. A request from the same
+    organisation replaces an earlier one. Returns None when nothing is to change.
+    Side effects: a LoginConfirmation; one e-mail to the new address queued.
+    """
+    new_email = normalise_email(new_email)
+    _cancel(
+        LoginConfirmation.objects.filter(
+            kind=LoginConfirmation.Kind.EMAIL, user=user, organisation=organisation
+        )
+    )
+    if not new_email or new_email == user.email:
+        return None
+    row = LoginConfirmation.objects.create(
+        kind=LoginConfirmation.Kind.EMAIL,
+        user=user,
+        organisation=organisation,
+        new_email=new_email,
+    )
+    enqueue(SEND_CONFIRMATION, confirmation_id=str(row.pk))
+    return row
+
+
+def person_record_changed(*, person: Person, old_email: str, was_active: bool) -> None:
+    """What a change of a manager record means for logins, after it is saved.
+
+    - A new address: the record has it at once; a linked login is asked to
+      confirm it (``login_email_change_request``); an unlinked record's
+      pending link requests lapse.
+    - No longer active: the person's roles in this organisation end (its
+      memberships are removed; the derived roles follow from ``active``).
+      The login itself, and anything it holds elsewhere, stays as it is.
+    """
+    organisation = person.organisation
+    if normalise_email(old_email) != normalise_email(person.email):
+        if person.user_id:
+            login_email_change_request(
+                user=person.user, organisation=organisation, new_email=person.email
+            )
+        _cancel(LoginConfirmation.objects.filter(person=person))
+    if was_active and not person.active:
+        _cancel(LoginConfirmation.objects.filter(person=person))
+        if person.user_id:
+            Membership.objects.filter(user_id=person.user_id, organisation=organisation).delete()
