@@ -22,13 +22,25 @@ def client_ip(request) -> str:
     if len(forwarded) < count:
         # Fewer hops than proxies: misconfigured, or the request skipped a proxy.
         return remote
-    candidate = forwarded[-count]
+    candidate = _without_port(forwarded[-count])
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
 
 
+def _without_port(entry: str) -> str:
+    """``203.0.113.7:5678`` and ``[2001:db8::1]:443`` as some proxies write them."""
+    if entry.startswith("["):
+        return entry[1:].split("]", 1)[0]
+    if entry.count(":") == 1:
+        return entry.split(":", 1)[0]
+    return entry
+
+
 def ratelimit_ip(group, request) -> str:
-    """django-ratelimit's key function form of ``client_ip``."""
-    return client_ip(request)
+    """django-ratelimit's key: the client's address; IPv6 by its /64 (one household)."""
+    address = ipaddress.ip_address(client_ip(request) or "0.0.0.0")  # noqa: S104 - a key only
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

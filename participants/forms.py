@@ -10,6 +10,24 @@ from core.forms import ErrorSummaryMixin
 from .models import Department, Level, Person
 
 
+def canonical_email(value: str) -> str:
+    """The stored address of the login the database would match (any case), else the input.
+
+    PostgreSQL's case-insensitive match folds some letters that Python's lower() leaves
+    (dotless ı, long ſ), so the lockout must count attempts under the stored address,
+    or each such spelling would get its own ten tries.
+    """
+    from .accounts import login_for_address, normalise_email
+
+    user = login_for_address(value)
+    return user.email if user is not None else normalise_email(value)
+
+
+def axes_username(request, credentials) -> str:
+    """django-axes' key for an attempt (``AXES_USERNAME_CALLABLE``)."""
+    return canonical_email((credentials or {}).get("username", ""))
+
+
 class LoginForm(ErrorSummaryMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -22,7 +40,7 @@ class LoginForm(ErrorSummaryMixin, AuthenticationForm):
     }
 
     def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
+        return canonical_email(self.cleaned_data["username"])
 
     def confirm_login_allowed(self, user):
         """Refuse a password where every organisation of the login has turned it off."""
@@ -254,9 +272,13 @@ class IdentityProviderForm(ErrorSummaryMixin, forms.ModelForm):
 
         cleaned = super().clean()
         secret = cleaned.get("client_secret") or ""
+        # The saved secret goes only to the provider and client it was saved for.
+        moved = self.has_secret and any(
+            name in self.changed_data for name in ("issuer", "client_id")
+        )
         if secret:
             self.instance.client_secret = secret
-        elif not self.has_secret:
+        elif not self.has_secret or moved:
             self.add_error("client_secret", _("Give the client secret from the provider."))
         if not cleaned.get("password_login") and not cleaned.get("enabled"):
             self.add_error(

@@ -1,8 +1,7 @@
 """Let the logout form lead on to the organisation's provider, past the CSP's form-action."""
 
-from urllib.parse import urlsplit
-
 from . import signin
+from .oidc import url_is_well_formed, url_origin
 
 
 class ProviderLogoutCSPMiddleware:
@@ -22,12 +21,11 @@ class ProviderLogoutCSPMiddleware:
         if user is None or not user.is_authenticated:
             return response
         provider = signin.provider_logout_of(request)
-        if provider:
-            parts = urlsplit(provider["end_session_endpoint"])
+        # The endpoint passed oidc.url_is_allowed at discovery; as it goes into a header,
+        # its form is checked again here.
+        if provider and url_is_well_formed(provider["end_session_endpoint"]):
             update = dict(getattr(response, "_csp_update", None) or {})
-            update["form-action"] = [
-                *update.get("form-action", []),
-                f"{parts.scheme}://{parts.netloc}",
-            ]
+            origin = url_origin(provider["end_session_endpoint"])
+            update["form-action"] = [*update.get("form-action", []), origin]
             response._csp_update = update
         return response

@@ -10,7 +10,11 @@ checks, the ID token's issuer, audience, expiry and issue time are verified
 is decided by ``participants.accounts.login_from_provider``.
 """
 
+import ipaddress
+import json
 import logging
+import re
+import socket
 from urllib.parse import urlsplit
 
 import jwt
@@ -39,24 +43,83 @@ class ProviderUnavailable(Exception):
     """The provider could not be reached or gave an unusable answer; the message says which."""
 
 
+ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
+OPTIONAL_ENDPOINTS = ("userinfo_endpoint", "end_session_endpoint")
+DISCOVERY_MAX_BYTES = 100_000
+# Hosts are names or addresses: letters, digits, dots, hyphens (and IPv6 in brackets).
+_HOST = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
+
+
+def _is_loopback_allowed(hostname: str) -> bool:
+    return settings.OIDC_ALLOW_HTTP_LOOPBACK and hostname in {"127.0.0.1", "localhost", "::1"}
+
+
+def _public_address(hostname: str) -> bool:
+    """True if every address the name resolves to is a public one (no SSRF into our network)."""
+    try:
+        infos = socket.getaddrinfo(hostname, 443, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return False
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global or address.is_multicast:
+            return False
+    return bool(infos)
+
+
+def url_is_well_formed(url: str) -> bool:
+    """An https:// address (plain http to this machine only where settings allow it), with a
+    plain host name and nothing that could break out of a header: no user, no odd characters."""
+    if not isinstance(url, str) or any(c in url for c in " \t\r\n;,'\"\\"):
+        return False
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.username or parts.password or not _HOST.match(parts.netloc.rsplit(":", 1)[0]):
+        return False
+    if _is_loopback_allowed(host):
+        return parts.scheme in {"http", "https"}
+    return parts.scheme == "https" and bool(host)
+
+
+def url_is_allowed(url: str) -> bool:
+    """Well formed, and its host resolves to public addresses only (no requests into our own
+    network), unless it is this machine where settings allow it."""
+    if not url_is_well_formed(url):
+        return False
+    host = urlsplit(url).hostname or ""
+    return _is_loopback_allowed(host) or _public_address(host)
+
+
 def issuer_is_allowed(issuer: str) -> bool:
-    """HTTPS, or plain HTTP to this machine where settings allow it (tests, development)."""
-    parts = urlsplit(issuer)
-    if parts.scheme == "https" and parts.hostname:
-        return True
-    loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
-    return parts.scheme == "http" and loopback and settings.OIDC_ALLOW_HTTP_LOOPBACK
+    return url_is_allowed(issuer)
+
+
+def url_origin(url: str) -> str:
+    """scheme://host[:port] of an allowed URL, for the CSP."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _get_json(url: str) -> dict:
+    """GET a small JSON document without following redirects."""
+    with requests.get(
+        url, timeout=settings.OIDC_TIMEOUT_SECONDS, allow_redirects=False, stream=True
+    ) as response:
+        response.raise_for_status()
+        body = response.raw.read(DISCOVERY_MAX_BYTES + 1, decode_content=True)
+    if len(body) > DISCOVERY_MAX_BYTES:
+        raise ValueError("discovery document too large")
+    return json.loads(body)
 
 
 def fetch_metadata(issuer: str) -> dict:
-    """The provider's discovery document, checked: its issuer is exactly ``issuer``."""
+    """The provider's discovery document, checked: its issuer is exactly ``issuer``, and every
+    endpoint it names is an allowed address (``url_is_allowed``)."""
     if not issuer_is_allowed(issuer):
         raise ProviderUnavailable(_("The issuer must be an https:// address."))
     url = issuer.rstrip("/") + DISCOVERY_PATH
     try:
-        response = requests.get(url, timeout=settings.OIDC_TIMEOUT_SECONDS)
-        response.raise_for_status()
-        metadata = response.json()
+        metadata = _get_json(url)
     except (requests.RequestException, ValueError) as exc:
         logger.warning("OIDC discovery failed for %s: %s", issuer, exc)
         raise ProviderUnavailable(
@@ -64,18 +127,23 @@ def fetch_metadata(issuer: str) -> dict:
         ) from exc
     if not isinstance(metadata, dict) or metadata.get("issuer") != issuer:
         raise ProviderUnavailable(
-            _("The provider calls itself %(found)s, not %(issuer)s.")
-            % {"found": metadata.get("issuer") if isinstance(metadata, dict) else "?",
-               "issuer": issuer}
-        )  # fmt: skip
-    missing = [
-        key
-        for key in ("authorization_endpoint", "token_endpoint", "jwks_uri")
-        if not metadata.get(key)
-    ]
+            _("The identity provider at %(url)s does not call itself %(issuer)s.")
+            % {"url": url, "issuer": issuer}
+        )
+    missing = [key for key in ENDPOINTS if not metadata.get(key)]
     if missing:
         raise ProviderUnavailable(
             _("The provider's discovery document lacks %(keys)s.") % {"keys": ", ".join(missing)}
+        )
+    bad = [
+        key
+        for key in ENDPOINTS + OPTIONAL_ENDPOINTS
+        if metadata.get(key) and not url_is_allowed(metadata[key])
+    ]
+    if bad:
+        raise ProviderUnavailable(
+            _("The provider's discovery document names addresses that are not allowed: %(keys)s.")
+            % {"keys": ", ".join(bad)}
         )
     return metadata
 
@@ -125,7 +193,7 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         if header.get("alg") not in SIGNING_ALGORITHMS:
             raise SignInRefused(_("The sign-in answer was not signed in an accepted way."))
         try:
-            return jwt.decode(
+            claims = jwt.decode(
                 payload,
                 key,
                 algorithms=[header["alg"]],
@@ -146,6 +214,12 @@ class OrganisationBackend(OIDCAuthenticationBackend):
             raise SignInRefused(_("The sign-in answer's signature is not valid.")) from exc
         except jwt.InvalidTokenError as exc:
             raise SignInRefused(_("The sign-in answer was not a valid token.")) from exc
+        audiences = claims.get("aud")
+        several = isinstance(audiences, list) and len(audiences) > 1
+        if several and claims.get("azp") != self.provider.client_id:
+            # With several audiences the token must name us as the party it was issued to.
+            raise SignInRefused(_("The sign-in answer was meant for another service."))
+        return claims
 
     def retrieve_matching_jwk(self, token):
         try:

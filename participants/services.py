@@ -197,8 +197,9 @@ def grant_hr_admin(*, user) -> None:
     group, created = Group.objects.get_or_create(name=HR_ADMIN_GROUP)
     if created or not group.permissions.exists():
         group.permissions.set(
+            # Coordinators end roles (memberships) but never delete logins or organisations.
             Permission.objects.filter(content_type__app_label__in=HR_ADMIN_APPS).exclude(
-                content_type__model__in=["user", "membership", "organisation"],
+                content_type__model__in=["user", "organisation"],
                 codename__startswith="delete_",
             )
         )

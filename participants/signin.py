@@ -5,14 +5,17 @@ An organisation's own sign-in (OpenID Connect) opens that organisation's pages
 only: its identity provider vouches for people in that organisation, never
 for anyone's roles elsewhere. A session may hold both.
 
-A session "controls the login" when its sign-in covers every organisation in
-which the login holds anything; only such a session may confirm changes to
-the login itself (``participants.accounts``).
+Only a password session proves the holder of a login: the password was chosen
+through a link sent to the login's address. An organisation's provider vouches
+for people of that organisation, not for control of an address, so a session it
+signed in never confirms a change to the login itself (``participants.accounts``).
+A session without a record of how it signed in counts as a password session
+(the password view writes one; tests log in with ``force_login``).
 """
 
 from django.http import HttpRequest
 
-from .models import Organisation, User
+from .models import Organisation
 
 SESSION_KEY = "svc_sign_in"
 
@@ -69,12 +72,6 @@ def sign_in_organisation_ids(request: HttpRequest, organisation_ids) -> set[int]
     return covered
 
 
-def sign_in_controls_login(request: HttpRequest, *, user: User) -> bool:
-    """True if the session may confirm changes to the login itself."""
-    from .accounts import login_organisation_ids
-
-    record = _record(request)
-    held = login_organisation_ids(user=user)
-    if not held:
-        return bool(record.get("password"))
-    return sign_in_organisation_ids(request, held) == held
+def signed_in_with_password(request: HttpRequest) -> bool:
+    """True if this session proved its holder with a password (see the module's docstring)."""
+    return bool(_record(request).get("password"))

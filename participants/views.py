@@ -28,6 +28,7 @@ from .forms import (
     LoginForm,
     PersonForm,
     SetPasswordForm,
+    canonical_email,
 )
 from .imports import ImportFileError
 from .models import ManagerImport, Organisation
@@ -38,7 +39,11 @@ logger = logging.getLogger(__name__)
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
-    redirect_authenticated_user = True
+
+    @property
+    def redirect_authenticated_user(self):
+        # A session signed in by an organisation's provider may add the password too.
+        return signin.signed_in_with_password(self.request)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -195,7 +200,7 @@ def _rate_limited(request, *, group: str, key, rate: str) -> bool:
 
 
 def _posted_email(group, request) -> str:
-    return request.POST.get("email", "").strip().lower()
+    return canonical_email(request.POST.get("email", ""))
 
 
 class ForgotPasswordView(FormView):

@@ -1,11 +1,11 @@
 """Signing in with an organisation's own identity provider, and the holder's confirmations."""
 
 import logging
-from urllib.parse import parse_qs, urlsplit
+import time
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.contrib import auth, messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +23,8 @@ from .models import IdentityProvider, LoginConfirmation, Organisation
 logger = logging.getLogger(__name__)
 
 CALLBACK_URL_NAME = "oidc_callback"
+# A sign-in started longer ago than this is not finished.
+SIGN_IN_MAX_SECONDS = 15 * 60
 
 
 def _organisation_with_provider(slug: str) -> Organisation:
@@ -127,6 +129,18 @@ class OIDCCallbackView(View):
         provider = enabled_provider(organisation) if organisation else None
         if provider is None:
             return self.refuse(_("This organisation's sign-in is no longer in use."), None)
+        if time.time() - entry.get("added_on", 0) > SIGN_IN_MAX_SECONDS:
+            return self.refuse(
+                _("The sign-in could not be completed: it was started in another window, has "
+                  "already been used, or is too old. Sign in again."),
+                organisation,
+            )  # fmt: skip
+        if request.GET.get("iss", provider.issuer) != provider.issuer:
+            # RFC 9207: the answer names the provider that sent it; it must be this one.
+            return self.refuse(
+                _("The sign-in answer came from another identity provider than the one set up."),
+                organisation,
+            )
         if request.GET.get("error") or not request.GET.get("code"):
             return self.refuse(
                 _("%(org)s's sign-in was cancelled or refused. Nothing was changed.")
@@ -218,43 +232,48 @@ def _describe(confirmation: LoginConfirmation) -> dict:
 
 
 class ConfirmLoginView(TemplateView):
-    """The link from the e-mail: see what would change, then confirm with a button."""
+    """The link from the e-mail: see what would change, then confirm with a button.
+
+    A new address is confirmed only by its holder logged in with a password; a
+    visitor who is not is asked to log in first (nobody is logged out here).
+    """
 
     template_name = "registration/confirm_login.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.confirmation = accounts.confirmation_from_token(kwargs["token"])
-        needs_login = (
+        self.needs_holder = (
             self.confirmation is not None
             and self.confirmation.kind == LoginConfirmation.Kind.EMAIL
-            and request.user.pk != self.confirmation.user_id
+            and not (
+                request.user.pk == self.confirmation.user_id
+                and signin.signed_in_with_password(request)
+            )
         )
-        if needs_login:
-            if request.user.is_authenticated:
-                auth.logout(request)
+        if self.needs_holder and not request.user.is_authenticated:
             messages.info(
                 request, _("Log in with your present address first; then the change is made.")
             )
-            return redirect(f"{reverse('login')}?next={request.path}")
+            return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(needs_holder=self.needs_holder, **kwargs)
         if self.confirmation is not None:
             context.update(_describe(self.confirmation))
         return context
 
     def post(self, request, token):
-        if self.confirmation is None:
+        if self.confirmation is None or self.needs_holder:
             return self.get(request, token)
         acting = request.user if request.user.is_authenticated else None
-        if self.confirmation.kind == LoginConfirmation.Kind.EMAIL and not (
-            signin.sign_in_controls_login(request, user=acting)
-        ):
-            messages.error(request, _("Log in with your password to change your login's address."))
-            return redirect(f"{reverse('login')}?next={request.path}")
         try:
-            done = accounts.confirmation_confirm(confirmation=self.confirmation, user=acting)
+            done = accounts.confirmation_confirm(
+                confirmation=self.confirmation,
+                user=acting,
+                by_link=True,
+                password_session=signin.signed_in_with_password(request),
+            )
         except accounts.ConfirmationRefused as exc:
             messages.error(request, str(exc))
             return redirect("login" if acting is None else "home")
@@ -263,7 +282,7 @@ class ConfirmLoginView(TemplateView):
 
 
 class ConfirmLoginHereView(LoginRequiredMixin, View):
-    """Confirm a link request from the start page, while logged in."""
+    """Confirm a link request from the start page, logged in with a password."""
 
     http_method_names = ["post"]
 
@@ -276,10 +295,13 @@ class ConfirmLoginHereView(LoginRequiredMixin, View):
         )
         if confirmation is None:
             raise Http404
-        if not signin.sign_in_controls_login(request, user=request.user):
-            raise PermissionDenied
         try:
-            done = accounts.confirmation_confirm(confirmation=confirmation, user=request.user)
+            done = accounts.confirmation_confirm(
+                confirmation=confirmation,
+                user=request.user,
+                by_link=False,
+                password_session=signin.signed_in_with_password(request),
+            )
         except accounts.ConfirmationRefused as exc:
             messages.error(request, str(exc))
         else:

@@ -9,7 +9,7 @@ from participants.access import OrganisationRoleMixin, organisation_and_roles_or
 from participants.accounts import pending_confirmations
 from participants.models import LoginConfirmation, Role
 from participants.selectors import organisations_for
-from participants.signin import sign_in_covers
+from participants.signin import sign_in_covers, signed_in_with_password
 from programs.selectors import current_enrollment_for_user, programs_for_organisation
 
 from .roles import roles_in
@@ -38,9 +38,16 @@ def start_url_for(*, user, organisation, roles=None) -> str | None:
 def home(request):
     """Send the user to their start page, or let them pick an organisation."""
     organisations = list(organisations_for(user=request.user))
-    confirmations = list(
-        pending_confirmations().filter(user=request.user).exclude(kind=LoginConfirmation.Kind.EMAIL)
-    )
+    confirmations = []
+    if signed_in_with_password(request):
+        confirmations = list(
+            pending_confirmations()
+            .filter(user=request.user)
+            .exclude(kind=LoginConfirmation.Kind.EMAIL)
+        )
+    else:
+        # Signed in by an organisation's provider: that organisation's business only.
+        organisations = [o for o in organisations if sign_in_covers(request, o)]
     if len(organisations) == 1 and not confirmations:
         url = start_url_for(user=request.user, organisation=organisations[0])
         if url and sign_in_covers(request, organisations[0]):

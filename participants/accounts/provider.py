@@ -61,9 +61,8 @@ def login_from_provider(
     - on e-mail, only an address the provider says it has verified;
     - a login that already holds something in this organisation is signed in
       (the session then opens this organisation's pages only, see ``signin``);
-    - a login that holds nothing here is linked to the matching manager record
-      only if it holds nothing anywhere else either; otherwise its holder gets a
-      link to confirm, and the sign-in is refused;
+    - a login that holds nothing here is never linked by the provider's word:
+      its holder gets a link to confirm, and the sign-in is refused;
     - an address without a login gets a new one, linked to the record;
     - a platform operator's login (superuser) is never signed in this way.
     Raises SignInRefused with a message for the person.
@@ -117,8 +116,5 @@ def login_from_provider(
     person = None if match_on == "employee_number" else people.filter(user__isnull=True).first()
     if person is None:
         raise _not_found(organisation)
-    if held:
-        raise _ask_holder(user=user, person=person)
-    person.user = user
-    person.save(update_fields=["user"])
-    return user
+    # The provider's word is not the holder's: an existing login is linked only by them.
+    raise _ask_holder(user=user, person=person)

@@ -11,7 +11,12 @@ from core.outbox import enqueue
 
 from ..models import Consultant, LoginConfirmation, Membership, Organisation, Person, User
 from .mail import SEND_CONFIRMATION, SEND_LOGIN_LINK
-from .selectors import login_for_address, normalise_email, pending_confirmations
+from .selectors import (
+    login_for_address,
+    login_organisation_ids,
+    normalise_email,
+    pending_confirmations,
+)
 
 # --- Logins for manager records ------------------------------------------------------------
 
@@ -137,38 +142,66 @@ class ConfirmationRefused(Exception):
     """The change can no longer be made; the message says why, for the holder."""
 
 
+def _changed_since() -> ConfirmationRefused:
+    return ConfirmationRefused(
+        _("The manager record has changed since; ask your HR coordinator again.")
+    )
+
+
 @transaction.atomic
-def confirmation_confirm(*, confirmation: LoginConfirmation, user: User | None) -> str:
+def confirmation_confirm(
+    *,
+    confirmation: LoginConfirmation,
+    user: User | None,
+    by_link: bool,
+    password_session: bool,
+) -> str:
     """The holder confirms. Returns what changed, as a sentence for the holder.
 
-    ``user`` is the logged-in user (or None). A new address needs the holder
-    logged in as the login (the view checks that the session controls it);
-    linking a record needs only the link, which went to the login's address.
-    Raises ConfirmationRefused when the records changed since it was asked.
-    Side effects: the record linked, or the login's address changed; other
-    pending requests of the same kind for the same record cancelled.
+    What proves the holder, checked here under the login's row lock:
+    - linking a record: the link, which went to the login's address
+      (``by_link``), or the holder logged in with a password (``user`` is the
+      login and ``password_session``);
+    - a new address: the link, which went to the new address, opened by the
+      holder logged in with a password; and the login still holds nothing
+      outside the organisation that asked, whose record still has that address.
+    A session signed in by an organisation's provider proves neither
+    (``participants.signin``). Raises ConfirmationRefused when the proof is
+    missing or the records changed since it was asked.
+    Side effects: the record linked, or the login's address changed.
     """
     row = LoginConfirmation.objects.select_for_update().filter(pk=confirmation.pk).first()
     if row is None or row.state != LoginConfirmation.State.PENDING:
         raise ConfirmationRefused(_("This request has already been answered."))
     login = User.objects.select_for_update().get(pk=row.user_id)
     organisation = row.organisation
+    holder_logged_in = user is not None and user.pk == login.pk and password_session
     if row.kind == LoginConfirmation.Kind.EMAIL:
-        if user is None or user.pk != login.pk:
-            raise ConfirmationRefused(_("Log in as the login whose address changes first."))
+        if not (by_link and holder_logged_in):
+            raise ConfirmationRefused(
+                _("Log in with your password to change your login's address.")
+            )
+        record = row.person or row.consultant
+        record_email = normalise_email(getattr(record, "email", ""))
+        still_linked = record is not None and record.user_id == login.pk
+        if not still_linked or record_email != row.new_email or not getattr(record, "active", True):
+            raise _changed_since()
+        if not login_organisation_ids(user=login) <= {organisation.pk}:
+            raise _changed_since()
         taken = User.objects.filter(email__iexact=row.new_email).exclude(pk=login.pk).exists()
         if taken:
             raise ConfirmationRefused(_("Another login already uses the new address."))
         login.email = normalise_email(row.new_email)
         login.save(update_fields=["email"])
         done = _("Your login's e-mail address is now %(email)s.") % {"email": login.email}
+    elif not (by_link or holder_logged_in):
+        raise ConfirmationRefused(_("Log in with your password to change your login's address."))
     elif row.kind == LoginConfirmation.Kind.LINK_PERSON:
         person = Person.objects.select_for_update().get(pk=row.person_id)
         same_address = normalise_email(person.email) == login.email
-        if person.user_id is not None or not person.active or not same_address:
-            raise ConfirmationRefused(
-                _("The manager record has changed since; ask your HR coordinator again.")
-            )
+        moved = person.organisation_id != row.organisation_id
+        if person.user_id is not None or not person.active or not same_address or moved:
+            raise _changed_since()
         if Person.objects.filter(organisation_id=person.organisation_id, user=login).exists():
             raise ConfirmationRefused(
                 _("Your login is already connected to another manager record in %(org)s.")
@@ -181,7 +214,9 @@ def confirmation_confirm(*, confirmation: LoginConfirmation, user: User | None) 
         }
     else:
         consultant = Consultant.objects.select_for_update().get(pk=row.consultant_id)
-        if consultant.user_id is not None or normalise_email(consultant.email) != login.email:
+        works_here = consultant.organisations.filter(pk=row.organisation_id).exists()
+        same_address = normalise_email(consultant.email) == login.email
+        if consultant.user_id is not None or not same_address or not works_here:
             raise ConfirmationRefused(
                 _("The consultant record has changed since; ask your HR coordinator again.")
             )
@@ -205,13 +240,21 @@ def _cancel(queryset) -> None:
 
 
 def login_email_change_request(
-    *, user: User, organisation: Organisation, new_email: str
+    *,
+    user: User,
+    organisation: Organisation,
+    new_email: str,
+    person: Person | None = None,
+    consultant: Consultant | None = None,
 ) -> LoginConfirmation | None:
-    """Ask the holder to confirm a new address for their login, from that address.
+    """Ask the holder to confirm the new address of their record for their login too.
 
-    The login keeps its address (and works with it) until the holder, logged
-    in, opens the link sent to the new address. A request from the same
-    organisation replaces an earlier one. Returns None when nothing is to change.
+    Only for a login that holds nothing outside ``organisation``: a login used
+    elsewhere keeps its address, whatever one organisation's records say (the
+    record has the new address at once either way). The login keeps its
+    address, and works with it, until the holder, logged in with a password,
+    opens the link sent to the new address. A newer request for the same record
+    replaces an earlier one. Returns None when nothing is asked.
     Side effects: a LoginConfirmation; one e-mail to the new address queued.
     """
     new_email = normalise_email(new_email)
@@ -222,11 +265,15 @@ def login_email_change_request(
     )
     if not new_email or new_email == user.email:
         return None
+    if not login_organisation_ids(user=user) <= {organisation.pk}:
+        return None
     row = LoginConfirmation.objects.create(
         kind=LoginConfirmation.Kind.EMAIL,
         user=user,
         organisation=organisation,
         new_email=new_email,
+        person=person,
+        consultant=consultant,
     )
     enqueue(SEND_CONFIRMATION, confirmation_id=str(row.pk))
     return row
@@ -235,20 +282,20 @@ def login_email_change_request(
 def person_record_changed(*, person: Person, old_email: str, was_active: bool) -> None:
     """What a change of a manager record means for logins, after it is saved.
 
-    - A new address: the record has it at once; a linked login is asked to
-      confirm it (``login_email_change_request``); an unlinked record's
-      pending link requests lapse.
+    - A new address: the record has it at once; a linked login held only in this
+      organisation is asked to confirm it (``login_email_change_request``); the
+      record's other pending requests lapse.
     - No longer active: the person's roles in this organisation end (its
       memberships are removed; the derived roles follow from ``active``).
       The login itself, and anything it holds elsewhere, stays as it is.
     """
     organisation = person.organisation
     if normalise_email(old_email) != normalise_email(person.email):
+        _cancel(LoginConfirmation.objects.filter(person=person))
         if person.user_id:
             login_email_change_request(
-                user=person.user, organisation=organisation, new_email=person.email
+                user=person.user, organisation=organisation, new_email=person.email, person=person
             )
-        _cancel(LoginConfirmation.objects.filter(person=person))
     if was_active and not person.active:
         _cancel(LoginConfirmation.objects.filter(person=person))
         if person.user_id:

@@ -12,7 +12,6 @@ from ..models import (
     Consultant,
     Department,
     ManagerImport,
-    Organisation,
     Person,
 )
 from ..services import person_save, validate_line_manager
@@ -55,7 +54,10 @@ class DepartmentAdmin(OrganisationScopedAdmin):
 class PersonForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
-        organisation = cleaned.get("organisation")
+        # On a change the organisation is read-only, so it is the record's own.
+        organisation = cleaned.get("organisation") or (
+            self.instance.organisation if self.instance.organisation_id else None
+        )
         department = cleaned.get("department")
         if organisation and department and department.organisation_id != organisation.pk:
             self.add_error("department", _("The department must belong to the same organisation."))
@@ -95,8 +97,11 @@ class PersonAdmin(OrganisationScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            # Linking a login is its holder's to confirm (participants.accounts).
+            # Linking a login is its holder's to confirm (participants.accounts); a record,
+            # and the login linked to it, never moves to another organisation.
             readonly.append("user")
+            if obj is not None:
+                readonly.append("organisation")
         return readonly
 
     def save_model(self, request, obj, form, change):
@@ -119,11 +124,12 @@ class ConsultantAdmin(OrganisationScopedAdmin):
     @admin.action(description=_("Send a login link (or ask the holder of an existing login)"))
     def send_login_links(self, request, queryset):
         ids = hr_organisation_ids(request)
-        organisation = Organisation.objects.filter(pk__in=ids).first() if ids else None
         sent = 0
         with transaction.atomic():
             for consultant in queryset:
-                here = organisation or consultant.organisations.first()
+                # The e-mail names an organisation the consultant works for.
+                here = consultant.organisations.order_by("name")
+                here = (here if request.user.is_superuser else here.filter(pk__in=ids)).first()
                 if here is None:
                     continue
                 sent += consultant_login_link_send(consultant=consultant, organisation=here)
@@ -185,10 +191,11 @@ class ConsultantAdmin(OrganisationScopedAdmin):
             and obj.user_id
             and normalise_email(old_email or "") != normalise_email(obj.email)
         ):
-            organisation = Organisation.objects.filter(pk__in=hr_organisation_ids(request)).first()
+            ids = hr_organisation_ids(request)
+            organisation = obj.organisations.filter(pk__in=ids).order_by("name").first()
             if organisation is not None:
                 login_email_change_request(
-                    user=obj.user, organisation=organisation, new_email=obj.email
+                    user=obj.user, organisation=organisation, new_email=obj.email, consultant=obj
                 )
 
 

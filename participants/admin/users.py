@@ -116,8 +116,10 @@ class OrganisationAdmin(OrganisationScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_readonly_fields(self, request, obj=None):
-        # The slug is in every URL of the organisation; only a superuser changes it.
-        return [] if request.user.is_superuser else ["slug"]
+        # The slug is in every URL of the organisation, and its name stands in e-mails to
+        # people of other organisations: only a superuser changes them. Password login is
+        # turned off on the sign-in page, which first checks the organisation's provider.
+        return [] if request.user.is_superuser else ["name", "slug", "password_login"]
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if request.user.is_superuser else {}

@@ -36,7 +36,8 @@ class LoginConfirmation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="confirmations")
-    # The organisation whose records or data asked for the change.
+    # The organisation whose records or data asked for the change, and the record
+    # (for a new address: the record whose address changed).
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -60,8 +61,9 @@ class LoginConfirmation(models.Model):
                         kind="link_consultant", consultant__isnull=False, person__isnull=True
                     )
                     | (
-                        models.Q(kind="email", person__isnull=True, consultant__isnull=True)
+                        models.Q(kind="email")
                         & ~models.Q(new_email="")
+                        & ~models.Q(person__isnull=False, consultant__isnull=False)
                     )
                 ),
                 name="login_confirmation_kind_fields",

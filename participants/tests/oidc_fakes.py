@@ -8,7 +8,7 @@ mozilla-django-oidc and our code run as they do in production.
 """
 
 import base64
-import json
+import socket
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -24,6 +24,22 @@ from participants.models import IdentityProvider
 ISSUER = "https://login.example.test/realm"
 CLIENT_ID = "svc-client"
 CLIENT_SECRET = "svc-secret-not-real"
+
+
+PUBLIC_ADDRESS = "93.184.216.34"  # what the fake providers' names resolve to
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def public_dns(monkeypatch):
+    """Names under .test resolve to a public address, as a real provider's would (DNS is
+    the outside world here); every other name resolves as usual."""
+
+    def getaddrinfo(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".test"):
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_ADDRESS, 443))]
+        return _real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 def _b64(number: int) -> str:
@@ -124,7 +140,3 @@ def sign_in(client, organisation, provider: FakeProvider, *, claims: dict, token
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]] if response.context else []
-
-
-def dumps(value) -> str:
-    return json.dumps(value)

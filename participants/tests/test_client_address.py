@@ -42,6 +42,8 @@ def _request(remote="10.0.0.1", forwarded=None):
         (1, "not-an-address", "10.0.0.1"),
         (1, None, "10.0.0.1"),
         (1, " 2001:db8::1 ", "2001:db8::1"),
+        (1, "6.6.6.6, 203.0.113.7:5678", "203.0.113.7"),
+        (1, "[2001:db8::1]:443", "2001:db8::1"),
     ],
 )
 def test_client_address_is_the_entry_the_trusted_proxies_wrote(
@@ -152,3 +154,13 @@ def test_forgot_password_works_with_the_rate_limit_store_down(client, db, settin
 
     assert response["Location"] == reverse("forgot_password_sent")
     assert OutboxTask.objects.get().state == OutboxTask.State.PENDING
+
+
+def test_ipv6_clients_are_limited_per_64_network(settings):
+    from core.client_ip import ratelimit_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    one = ratelimit_ip("g", _request(forwarded="2001:db8:1:2:aaaa::1"))
+    other = ratelimit_ip("g", _request(forwarded="2001:db8:1:2:bbbb::9"))
+
+    assert one == other == "2001:db8:1:2::/64"

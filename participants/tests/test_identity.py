@@ -5,6 +5,7 @@ confirms a change: the link sent to their address, or a button while logged in.
 """
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -212,7 +213,7 @@ def test_a_new_address_changes_the_login_only_when_the_holder_confirms_logged_in
 
     holder = Client()
     not_yet = holder.get(link)
-    assert not_yet["Location"] == f"{reverse('login')}?next={link}"
+    assert not_yet["Location"] == f"{reverse('login')}?{urlencode({'next': link})}"
     holder.post(reverse("login"), {"username": "anna@orebro.test",
                                    "password": "correct-horse-battery"})  # fmt: skip
     page = holder.get(link).content.decode()
@@ -272,3 +273,79 @@ def test_deactivating_a_manager_ends_their_roles_here_only(
     assert list(Membership.objects.filter(user=user).values_list("organisation", flat=True)) == [
         other_org.pk
     ]
+
+
+# --- Requests that outlive their reason (review findings) -------------------------------------
+
+
+def test_a_login_used_elsewhere_keeps_its_address_whatever_one_organisation_says(
+    client, org, other_org, hr_user, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="anna@orebro.test")
+    person = PersonFactory(organisation=org, user=user, email=user.email)
+    MembershipFactory(user=user, organisation=other_org, role=Role.STEERING)
+    client.force_login(hr_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_address(client, org, person, "anna@angripare.test")
+
+    person.refresh_from_db()
+    assert person.email == "anna@angripare.test"
+    assert (User.objects.get(pk=user.pk).email, mail.outbox) == ("anna@orebro.test", [])
+    assert not LoginConfirmation.objects.exists()
+
+
+def test_a_new_address_lapses_when_the_record_is_deactivated(
+    client, org, hr_user, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="anna@orebro.test")
+    person = PersonFactory(organisation=org, user=user, email=user.email)
+    client.force_login(hr_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_address(client, org, person, "anna.ny@orebro.test")
+    link = _link(mail.outbox[0])
+    person.refresh_from_db()
+    person.active = False
+    from participants.services import person_save
+
+    person_save(person=person)
+
+    holder = Client()
+    holder.force_login(user)
+    page = holder.get(link).content.decode()
+    holder.post(link)
+
+    assert "<h1>Länken fungerar inte</h1>" in page
+    assert User.objects.get(pk=user.pk).email == "anna@orebro.test"
+
+
+def test_hr_cannot_move_a_manager_record_to_another_organisation_in_the_admin(
+    client, org, other_org, hr_user
+):
+    from django.contrib.auth.models import Permission
+
+    MembershipFactory(user=hr_user, organisation=other_org, role=Role.HR)
+    hr_user.is_staff = True
+    hr_user.save()
+    hr_user.user_permissions.set(Permission.objects.filter(content_type__app_label="participants"))
+    linked = UserFactory(email="anna@orebro.test")
+    person = PersonFactory(organisation=org, user=linked)
+    client.force_login(hr_user)
+
+    page = client.get(reverse("admin:participants_person_change", args=[person.pk]))
+
+    assert "organisation" not in page.context["adminform"].form.fields
+
+
+def test_a_unicode_spelling_of_an_address_shares_its_lockout(client, hr_user, settings):
+    """PostgreSQL matches 'hr' and 'hr' with a dotless i alike; so does the lockout."""
+    kristina = UserFactory(email="kristina@orebro.test")
+    variant = "kr\u0131stina@orebro.test"
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/logga-in/", {"username": "kristina@orebro.test", "password": f"f{attempt}"})
+
+    response = client.post("/logga-in/", {"username": variant, "password": "correct-horse-battery"})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert kristina.check_password("correct-horse-battery")

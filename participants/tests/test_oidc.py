@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_discovery_cache():
+def _fresh_discovery_cache(monkeypatch):
+    fake.public_dns(monkeypatch)
     cache.clear()
     yield
     cache.clear()
@@ -405,7 +406,7 @@ def test_hr_keeps_the_secret_by_leaving_it_empty(client, org, hr_user, provider)
     fake.connect(org)
     client.force_login(hr_user)
     data = {
-        "enabled": "on", "issuer": fake.ISSUER, "client_id": "new-id", "client_secret": "",
+        "enabled": "on", "issuer": fake.ISSUER, "client_id": fake.CLIENT_ID, "client_secret": "",
         "match_on": "email", "employee_number_claim": "employee_number",
         "scopes": "openid email", "password_login": "on",
     }  # fmt: skip
@@ -414,7 +415,26 @@ def test_hr_keeps_the_secret_by_leaving_it_empty(client, org, hr_user, provider)
         client.post(_settings_url(org), data)
 
     saved = IdentityProvider.objects.get(organisation=org)
-    assert (saved.client_id, saved.client_secret) == ("new-id", fake.CLIENT_SECRET)
+    assert (saved.scopes, saved.client_secret) == ("openid email", fake.CLIENT_SECRET)
+
+
+def test_a_new_client_id_or_issuer_needs_the_secret_again(client, org, hr_user, provider):
+    """The saved secret never goes to a provider or client it was not saved for."""
+    fake.connect(org)
+    client.force_login(hr_user)
+    data = {
+        "enabled": "on", "issuer": fake.ISSUER, "client_id": "new-id", "client_secret": "",
+        "match_on": "email", "employee_number_claim": "employee_number",
+        "scopes": "openid email", "password_login": "on",
+    }  # fmt: skip
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        provider.install(mock)
+        response = client.post(_settings_url(org), data)
+
+    assert response.context["form"].errors == {
+        "client_secret": ["Fyll i klienthemligheten från leverantören."]
+    }
+    assert IdentityProvider.objects.get(organisation=org).client_id == fake.CLIENT_ID
 
 
 def test_a_wrong_issuer_is_refused_on_the_field_and_nothing_is_lost(client, org, hr_user, provider):
@@ -434,7 +454,8 @@ def test_a_wrong_issuer_is_refused_on_the_field_and_nothing_is_lost(client, org,
     form = response.context["form"]
     assert form.errors == {
         "issuer": [
-            f"Leverantören kallar sig {fake.ISSUER}, inte https://login.example.test/other."
+            "Identitetsleverantören på https://login.example.test/other/.well-known/"
+            "openid-configuration kallar sig inte https://login.example.test/other."
         ],
     }
     assert form["client_id"].value() == "abc"
@@ -482,3 +503,187 @@ def test_hr_start_page_links_the_sign_in_settings(client, org, hr_user):
     page = client.get(reverse("svc:hr_start", kwargs={"org": org.slug})).content.decode()
 
     assert f'href="{_settings_url(org)}"' in page
+
+
+# --- What a provider's word does not prove (review findings) ----------------------------------
+
+
+def test_a_login_that_holds_nothing_is_not_linked_by_the_providers_word(
+    client, org, connected, provider, django_capture_on_commit_callbacks
+):
+    dormant = UserFactory(email="anna.berg@orebro.test")
+    person = PersonFactory(organisation=org, email="anna.berg@orebro.test")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fake.sign_in(client, org, provider, claims=VERIFIED)
+
+    person.refresh_from_db()
+    assert (person.user_id, _user_id(client)) == (None, None)
+    assert LoginConfirmation.objects.get().user == dormant
+    assert [m.to for m in mail.outbox] == [["anna.berg@orebro.test"]]
+
+
+def test_a_provider_session_confirms_nothing_for_the_login(
+    client, org, other_org, connected, provider
+):
+    """The provider vouches for people of its organisation, not for control of an address."""
+    user = UserFactory(email="anna.berg@orebro.test")
+    PersonFactory(organisation=org, user=user, email=user.email)
+    theirs = PersonFactory(organisation=other_org, email=user.email)
+    from participants.accounts import send_login_links
+
+    send_login_links(people=[theirs])
+    confirmation = LoginConfirmation.objects.get()
+    fake.sign_in(client, org, provider, claims=VERIFIED)
+
+    home = client.get(reverse("home")).content.decode()
+    response = client.post(
+        reverse("confirm_login_here", kwargs={"pk": confirmation.pk}), follow=True
+    )
+
+    assert "Region Västmanland" not in home
+    theirs.refresh_from_db()
+    assert theirs.user_id is None
+    assert fake.messages_of(response) == [
+        "Logga in med ditt lösenord för att ändra inloggningens adress."
+    ]
+
+
+def test_a_provider_session_may_add_the_password(client, org, other_org, connected, provider):
+    user = UserFactory(email="anna.berg@orebro.test")
+    PersonFactory(organisation=org, user=user, email=user.email)
+    fake.sign_in(client, org, provider, claims=VERIFIED)
+
+    response = client.post(
+        reverse("login"), {"username": user.email, "password": "correct-horse-battery"}
+    )
+
+    assert response.status_code == 302
+    from participants.signin import SESSION_KEY
+
+    assert client.session[SESSION_KEY]["password"] is True
+    assert client.session[SESSION_KEY]["organisations"] == [org.pk]
+
+
+def test_an_issuer_inside_our_network_is_refused(client, org, hr_user, monkeypatch):
+    import socket
+
+    real = socket.getaddrinfo
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, *a, **k: (
+            [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", 443))]
+            if host == "intranet.example.test"
+            else real(host, *a, **k)
+        ),
+    )
+    client.force_login(hr_user)
+    data = {
+        "enabled": "on", "issuer": "https://intranet.example.test", "client_id": "abc",
+        "client_secret": "s3cret", "match_on": "email",
+        "employee_number_claim": "employee_number", "scopes": "openid", "password_login": "on",
+    }  # fmt: skip
+
+    with responses.RequestsMock() as mock:  # any request would fail the test
+        response = client.post(_settings_url(org), data)
+        assert len(mock.calls) == 0
+
+    assert response.context["form"].errors == {
+        "issuer": ["Utfärdaren måste ha en https://-adress."]
+    }
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://login.example.test; script-src * 'unsafe-inline'/end",
+        "http://login.example.test/end",
+        "https://user:pass@login.example.test/end",
+    ],
+)
+def test_a_discovery_document_with_a_bad_endpoint_is_refused(
+    client, org, hr_user, provider, endpoint
+):
+    client.force_login(hr_user)
+    metadata = {**provider.metadata(), "end_session_endpoint": endpoint}
+    data = {
+        "enabled": "on", "issuer": fake.ISSUER, "client_id": "abc", "client_secret": "s3cret",
+        "match_on": "email", "employee_number_claim": "employee_number", "scopes": "openid",
+        "password_login": "on",
+    }  # fmt: skip
+    with responses.RequestsMock() as mock:
+        mock.get(f"{fake.ISSUER}/.well-known/openid-configuration", json=metadata)
+        response = client.post(_settings_url(org), data)
+
+    assert response.context["form"].errors == {
+        "issuer": [
+            "Leverantörens beskrivning (discovery document) anger adresser som inte är "
+            "tillåtna: end_session_endpoint."
+        ]
+    }
+
+
+def test_discovery_does_not_follow_redirects(client, org, hr_user):
+    client.force_login(hr_user)
+    data = {
+        "enabled": "on", "issuer": fake.ISSUER, "client_id": "abc", "client_secret": "s3cret",
+        "match_on": "email", "employee_number_claim": "employee_number", "scopes": "openid",
+        "password_login": "on",
+    }  # fmt: skip
+    with responses.RequestsMock() as mock:
+        mock.get(
+            f"{fake.ISSUER}/.well-known/openid-configuration",
+            status=302,
+            headers={"Location": "http://169.254.169.254/latest/meta-data/"},
+        )
+        response = client.post(_settings_url(org), data)
+        assert [c.request.url for c in mock.calls] == [
+            f"{fake.ISSUER}/.well-known/openid-configuration"
+        ]
+
+    assert list(response.context["form"].errors) == ["issuer"]
+
+
+def test_an_answer_naming_another_issuer_is_refused(client, org, connected, provider):
+    PersonFactory(organisation=org, email="anna.berg@orebro.test")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        provider.install(mock)
+        state, _nonce = fake.start(client, org)
+        response = client.get(
+            reverse("oidc_callback"),
+            {"state": state, "code": "c", "iss": "https://evil.example.test"},
+            follow=True,
+        )
+
+    assert _user_id(client) is None
+    assert fake.messages_of(response) == [
+        "Svaret från inloggningen kom från en annan identitetsleverantör än den som är inställd."
+    ]
+
+
+def test_a_sign_in_started_long_ago_is_not_finished(client, org, connected, provider):
+    PersonFactory(organisation=org, email="anna.berg@orebro.test")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        provider.install(mock)
+        state, nonce = fake.start(client, org)
+        session = client.session
+        session["oidc_states"][state]["added_on"] -= 16 * 60
+        session.save()
+        provider.answer(
+            mock, id_token=provider.id_token(nonce=nonce), userinfo={"sub": "person-1", **VERIFIED}
+        )
+        fake.finish(client, state)
+
+    assert _user_id(client) is None
+
+
+def test_several_audiences_need_us_as_the_authorised_party(client, org, connected, provider):
+    PersonFactory(organisation=org, email="anna.berg@orebro.test")
+
+    fake.sign_in(
+        client, org, provider, claims=VERIFIED,
+        token=lambda nonce: provider.id_token(nonce=nonce, aud=[fake.CLIENT_ID, "other"]),
+    )  # fmt: skip
+
+    assert _user_id(client) is None

@@ -169,6 +169,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "participants.forms.axes_username"
 
 # django-ratelimit: "Forgot your password?" per client address and per e-mail address,
 # counted in Redis (shared by every web node) where there is one. With Redis down the

@@ -16,6 +16,10 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only-"):
     )
 if not env.list("ALLOWED_HOSTS", default=[]):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+if not REDIS_URL:  # noqa: F405
+    # Without a broker tasks run inside the request, which then takes as long as
+    # the work: "Forgot your password?" would answer slower for a known address.
+    raise ImproperlyConfigured("REDIS_URL must be set in production.")
 
 SECURE_SSL_REDIRECT = _env("SECURE_SSL_REDIRECT", bool, True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
