@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from participants.models import Department, Organisation, Person, User
 
+from .group_size import group_size_bounds, size_within_bounds
 from .models import Attendance, Enrollment, Group, Module, Program, Round, Session
 from .places import holding_place_q
 
@@ -201,6 +202,7 @@ def program_overview(
     for group in sized_groups.filter(round__in=shown):
         groups_by_round[group.round_id].append(group)
     mix = _department_mix_by_group(organisation=organisation, program=program, rounds=shown)
+    bounds = group_size_bounds(program=program)
     summaries = [
         RoundSummary(
             round=round_,
@@ -208,9 +210,7 @@ def program_overview(
                 GroupSummary(
                     group=group,
                     size=group.size,
-                    size_within_bounds=program.min_group_size
-                    <= group.size
-                    <= program.max_group_size,
+                    size_within_bounds=size_within_bounds(group.size, **bounds),
                     department_mix=mix.get(group.pk, []),
                 )
                 for group in groups_by_round[round_.pk]

@@ -181,7 +181,9 @@ def test_proposal_accept_creates_numbered_groups_and_planned_places(org, program
 def test_proposal_accept_twice_creates_nothing_the_second_time(org, program, round_1):
     people = _people(org, 44)
     proposal = compose(
-        rounds.candidates_for(people=people, tree=rounds.department_tree(organisation=org))
+        rounds.candidates_for(people=people, tree=rounds.department_tree(organisation=org)),
+        min_size=20,
+        max_size=25,
     )
 
     first = rounds.proposal_accept(round_=round_1, groups=proposal.groups)
