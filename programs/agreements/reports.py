@@ -25,9 +25,9 @@ from .rules import (
     STATE_COLUMNS,
     Stage,
     Status,
-    reviewer_of,
     state_label,
 )
+from .visibility import reviewer_of
 
 # --- HR: states per group and round, per person ---------------------------------------------
 
