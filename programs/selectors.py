@@ -258,18 +258,24 @@ class GroupDetail:
     process_leaders: list
 
 
+def group_roster(*, group: Group | int) -> QuerySet[Enrollment]:
+    """The group's members (a group or its id): the places it holds, by name, each with
+    its person and department. One query; callers add what else they show."""
+    return (
+        Enrollment.objects.holding_place()
+        .filter(group=group)
+        .select_related("person__department")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
 def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
     """A group's members, sessions and attendance per member and session.
 
     Five queries whatever the number of members and sessions.
     """
     group = group_for_organisation_or_404(organisation=organisation, group_id=group_id)
-    enrollments = list(
-        Enrollment.objects.holding_place()
-        .filter(group=group)
-        .select_related("person__department")
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
+    enrollments = list(group_roster(group=group))
     sessions = list(
         Session.objects.filter(group=group)
         .select_related("module", "process_leader")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Organisation, Person, User
 
 from ..models import Agreement, Attendance, Enrollment, Session
-from ..places import holding_place_q
+from ..selectors import group_roster
 from .rules import (
     NOT_STARTED,
     STAGES,
@@ -168,11 +168,7 @@ def my_program(*, enrollment: Enrollment, now=None) -> MyProgram:
     now = now or timezone.now()
     prefetch_related_objects([enrollment], "person__line_manager", "reviewer")
     group = enrollment.group
-    members = list(
-        Person.objects.filter(holding_place_q("enrollments__"), enrollments__group=group)
-        .select_related("department")
-        .order_by("last_name", "first_name", "pk")
-    )
+    members = [e.person for e in group_roster(group=group)]
     sessions = list(
         Session.objects.filter(group=group)
         .select_related("module", "process_leader")
