@@ -15,7 +15,7 @@ number of people.
 """
 
 from .proposal import MemberRow, ProposalPage, ProposedGroup, proposal_page
-from .reads import (
+from .selectors import (
     NO_DEPARTMENT,
     DepartmentTree,
     candidates_for,
@@ -26,7 +26,7 @@ from .reads import (
     next_round,
     pool_people,
 )
-from .writes import (
+from .services import (
     Accepted,
     Moved,
     Placed,

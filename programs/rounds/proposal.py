@@ -12,7 +12,7 @@ from .. import composition
 from ..models import Program, Round
 
 # --- The proposal page ----------------------------------------------------------------------
-from .reads import candidates_for, department_tree, holds_place_in, next_group_number
+from .selectors import candidates_for, department_tree, holds_place_in, next_group_number
 
 
 @dataclass(frozen=True, slots=True)

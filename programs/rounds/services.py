@@ -1,4 +1,7 @@
-"""The writes: a new round, an accepted proposal, an intake, a move. One transaction each."""
+"""The writes of the rounds pages: a new round, an accepted proposal, an intake, a move.
+
+One transaction each.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,11 +14,10 @@ from django.utils.translation import ngettext
 
 from participants.models import Person
 
+from ..group_size import group_size_warning
 from ..models import Agreement, Enrollment, Group, Program, Round
-from ..services import Result, enrollment_create, group_size_warning
-
-# --- Writes ----------------------------------------------------------------------------------
-from .reads import holds_place_in, next_group_number
+from ..services import Result, enrollment_create
+from .selectors import holds_place_in, next_group_number
 
 
 @transaction.atomic

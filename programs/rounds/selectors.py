@@ -27,9 +27,6 @@ from ..places import holding_place_q
 NO_DEPARTMENT = "none"  # the department key of managers without a department
 
 
-# --- Scoped lookups ------------------------------------------------------------------------
-
-
 # --- Departments ---------------------------------------------------------------------------
 
 
