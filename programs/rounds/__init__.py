@@ -1,6 +1,6 @@
 """Rounds, group composition, intake and moves: the writes, and the reads their pages need.
 
-Writes (keyword-only, typed, each in one transaction):
+Writes (``services``; keyword-only, typed, each in one transaction):
 
 - ``round_create``: a new omgång in a program.
 - ``proposal_accept``: the composition the coordinator accepted becomes Group rows and
@@ -9,15 +9,18 @@ Writes (keyword-only, typed, each in one transaction):
 - ``enrollment_move``: a participant changes group; the old enrollment becomes "moved"
   and the new one points back to it (``moved_from``).
 
-The reads (a round's pool, the intake list, the next round's groups, the proposal page)
-are used by the rounds pages only; each runs a fixed number of queries whatever the
-number of people.
+Reads (``selectors``): a round's pool, the intake list, the next round's groups,
+``proposal_compose`` (the composer with the program's bounds and departments by
+förvaltning) and the proposal page. They are used by the rounds pages only; each runs a
+fixed number of queries whatever the number of people.
 """
 
-from .proposal import MemberRow, ProposalPage, ProposedGroup, proposal_page
 from .selectors import (
     NO_DEPARTMENT,
     DepartmentTree,
+    MemberRow,
+    ProposalPage,
+    ProposedGroup,
     candidates_for,
     department_tree,
     groups_with_size,
@@ -25,6 +28,8 @@ from .selectors import (
     next_group_number,
     next_round,
     pool_people,
+    proposal_compose,
+    proposal_page,
 )
 from .services import (
     Accepted,
@@ -57,6 +62,7 @@ __all__ = [
     "next_round",
     "pool_people",
     "proposal_accept",
+    "proposal_compose",
     "proposal_page",
     "round_create",
 ]

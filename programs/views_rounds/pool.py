@@ -15,7 +15,7 @@ from core.forms import add_service_errors
 from participants.access import HRMixin
 from participants.models import Level
 
-from .. import composition, rounds, selectors
+from .. import rounds, selectors
 from ..forms_rounds import (
     PoolFilterForm,
     PoolSelectionForm,
@@ -177,11 +177,9 @@ class RoundPoolView(RoundMixin, View):
             posted = {int(v) for v in data.getlist("people") if v.isdigit()}
             kept = {int(v) for v in data.getlist("keep") if v.isdigit()}
             return self.render_page(form, chosen=posted, kept=kept)
-        tree = rounds.department_tree(organisation=self.organisation)
-        proposal = composition.compose(
-            rounds.candidates_for(people=form.cleaned_data["chosen"], tree=tree),
-            min_size=self.program.min_group_size,
-            max_size=self.program.max_group_size,
+        proposal = rounds.proposal_compose(
+            program=self.program,
+            people=form.cleaned_data["chosen"],
             keep_together=[p.pk for p in form.cleaned_data["kept"]],
         )
         ProposalStore(request, self.round.pk).save(
