@@ -14,10 +14,10 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.translation import gettext as _
 
-from participants.models import Department, Organisation, Person, User
+from participants.models import Organisation, Person, User
 
+from .departments import department_tree
 from .group_size import group_size_bounds, size_within_bounds
 from .models import Attendance, Enrollment, Group, Module, Program, Round, Session
 from .places import holding_place_q
@@ -125,34 +125,11 @@ class ProgramOverview:
     showing_all: bool = True
 
 
-def _top_department_names(*, organisation: Organisation) -> dict[int, str]:
-    """Department id → name of its top-level department (the förvaltning).
-
-    One query: an organisation has tens of departments, so the tree is walked
-    in Python rather than with a recursive query.
-    """
-    rows = {
-        pk: (parent_id, name)
-        for pk, parent_id, name in Department.objects.filter(organisation=organisation).values_list(
-            "pk", "parent_id", "name"
-        )
-    }
-    top = {}
-    for pk in rows:
-        current, seen = pk, set()
-        while rows[current][0] is not None and rows[current][0] in rows and current not in seen:
-            seen.add(current)
-            current = rows[current][0]
-        top[pk] = rows[current][1]
-    return top
-
-
 def _department_mix_by_group(
     *, organisation: Organisation, program: Program, rounds=None
 ) -> dict[int, list[tuple[str, int]]]:
     """Group id → [(top-level department, members)], largest first, in two queries."""
-    top_names = _top_department_names(organisation=organisation)
-    no_department = _("No department")
+    tree = department_tree(organisation=organisation)
     counters: dict[int, Counter] = defaultdict(Counter)
     enrollments = Enrollment.objects.holding_place().filter(program=program)
     if rounds is not None:
@@ -163,8 +140,7 @@ def _department_mix_by_group(
         .order_by()
     )
     for group_id, department_id, n in rows:
-        name = top_names.get(department_id, no_department)
-        counters[group_id][name] += n
+        counters[group_id][tree.name(tree.key(department_id))] += n
     return {
         group_id: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
         for group_id, counter in counters.items()

@@ -16,13 +16,10 @@ fixed number of queries whatever the number of people.
 """
 
 from .selectors import (
-    NO_DEPARTMENT,
-    DepartmentTree,
     MemberRow,
     ProposalPage,
     ProposedGroup,
     candidates_for,
-    department_tree,
     groups_with_size,
     intake_people,
     next_group_number,
@@ -43,16 +40,13 @@ from .services import (
 )
 
 __all__ = [
-    "NO_DEPARTMENT",
     "Accepted",
-    "DepartmentTree",
     "MemberRow",
     "Moved",
     "Placed",
     "ProposalPage",
     "ProposedGroup",
     "candidates_for",
-    "department_tree",
     "enrollment_move",
     "groups_with_size",
     "intake_add",

@@ -16,6 +16,7 @@ from participants.access import HRMixin
 from participants.models import Level
 
 from .. import rounds, selectors
+from ..departments import department_tree
 from ..forms_rounds import (
     PoolFilterForm,
     PoolSelectionForm,
@@ -111,7 +112,7 @@ class RoundPoolView(RoundMixin, View):
     template_name = "programs/rounds/pool.html"
 
     def filtered_pool(self):
-        self.tree = rounds.department_tree(organisation=self.organisation)
+        self.tree = department_tree(organisation=self.organisation)
         self.filter_form = PoolFilterForm(self.request.GET or None, organisation=self.organisation)
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         return rounds.pool_people(
