@@ -5,6 +5,7 @@ The proposal is not stored in the database until ``services.proposal_accept``; u
 it lives in the session (``views_rounds.pool.ProposalStore``) as lists of person ids.
 """
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,23 +33,11 @@ from ..group_size import group_size_bounds
 from ..models import Enrollment, Group, Program, Round
 from ..places import holding_place_q
 
-# --- Departments and the composer ----------------------------------------------------------
+# --- The pool, the intake list, the next round -------------------------------------------------
 
 
-def candidates_for(
-    *, people: Sequence[Person], tree: DepartmentTree
-) -> list[composition.Candidate]:
-    """People as the composer sees them: id, top-level department, level."""
-    return [
-        composition.Candidate(id=p.pk, department=tree.key(p.department_id), level=p.level)
-        for p in people
-    ]
-
-
-# --- Reads: the pool, the intake list, the next round ----------------------------------------
-
-
-def holds_place_in(program: Program) -> Exists:
+def holds_place_in(*, program: Program) -> Exists:
+    """EXISTS: the outer person holds a place in the program (``places``)."""
     return Exists(Enrollment.objects.holding_place().filter(person=OuterRef("pk"), program=program))
 
 
@@ -59,8 +48,8 @@ def pool_people(
     search: str = "",
     department: Department | None = None,
     level: str = "",
-    manager_since_from=None,
-    manager_since_to=None,
+    manager_since_from: dt.date | None = None,
+    manager_since_to: dt.date | None = None,
 ) -> QuerySet[Person]:
     """Active managers of the program's organisation without a place in it, filtered.
 
@@ -69,7 +58,7 @@ def pool_people(
     """
     queryset = (
         Person.objects.filter(organisation_id=program.organisation_id, active=True)
-        .exclude(holds_place_in(program))
+        .exclude(holds_place_in(program=program))
         .select_related("department")
         .order_by("last_name", "first_name", "pk")
     )
@@ -100,7 +89,7 @@ def intake_people(*, program: Program) -> QuerySet[Person]:
     late = Q(manager_since__gt=program.starts_on)
     return (
         Person.objects.filter(organisation_id=program.organisation_id, active=True)
-        .exclude(holds_place_in(program))
+        .exclude(holds_place_in(program=program))
         .select_related("department")
         .annotate(
             appointed_late=Case(
@@ -117,7 +106,7 @@ def intake_people(*, program: Program) -> QuerySet[Person]:
     )
 
 
-def next_round(*, program: Program, today) -> Round | None:
+def next_round(*, program: Program, today: dt.date) -> Round | None:
     """The program's earliest round that has not started yet."""
     return program.rounds.filter(starts_on__gt=today).order_by("starts_on", "number").first()
 
@@ -144,6 +133,16 @@ def next_group_number(*, program: Program) -> int:
 
 
 # --- Composing a proposal ----------------------------------------------------------------------
+
+
+def candidates_for(
+    *, people: Sequence[Person], tree: DepartmentTree
+) -> list[composition.Candidate]:
+    """People as the composer sees them: id, top-level department, level."""
+    return [
+        composition.Candidate(id=p.pk, department=tree.key(p.department_id), level=p.level)
+        for p in people
+    ]
 
 
 def proposal_compose(
@@ -250,7 +249,7 @@ def proposal_page(
         p.pk: p
         for p in Person.objects.filter(organisation_id=program.organisation_id, pk__in=wanted)
         .select_related("department")
-        .annotate(holds_place=holds_place_in(program))
+        .annotate(holds_place=holds_place_in(program=program))
     }
     available = {pk: p for pk, p in people.items() if p.active and not p.holds_place}
     dropped = sorted(

@@ -53,7 +53,7 @@ class RoundProposalView(RoundMixin, View):
                     "active) and were taken out of the proposal.",
                     len(self.page.dropped),
                 )
-                % {"names": rounds.names_list(self.page.dropped)},
+                % {"names": rounds.names_list(people=self.page.dropped)},
             )
         groups = self.page.ids
         kept = self.page.kept and bool(groups and groups[0])
