@@ -245,6 +245,15 @@ def group_roster(*, group: Group | int) -> QuerySet[Enrollment]:
     )
 
 
+def group_sessions(*, group: Group) -> QuerySet[Session]:
+    """The group's sessions in module order, each with its module and process leader."""
+    return (
+        Session.objects.filter(group=group)
+        .select_related("module", "process_leader")
+        .order_by("module__order", "starts_at")
+    )
+
+
 def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
     """A group's members, sessions and attendance per member and session.
 
@@ -252,11 +261,7 @@ def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
     """
     group = group_for_organisation_or_404(organisation=organisation, group_id=group_id)
     enrollments = list(group_roster(group=group))
-    sessions = list(
-        Session.objects.filter(group=group)
-        .select_related("module", "process_leader")
-        .order_by("module__order", "starts_at")
-    )
+    sessions = list(group_sessions(group=group))
     status_labels = dict(Attendance.Status.choices)
     recorded = {
         (enrollment_id, session_id): status_labels.get(status, status)

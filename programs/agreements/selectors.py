@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Organisation, Person, User
 
 from ..models import Agreement, Attendance, Enrollment, Session
-from ..selectors import group_roster
+from ..selectors import group_roster, group_sessions
 from .rules import (
     NOT_STARTED,
     STAGES,
@@ -169,11 +169,7 @@ def my_program(*, enrollment: Enrollment, now=None) -> MyProgram:
     prefetch_related_objects([enrollment], "person__line_manager", "reviewer")
     group = enrollment.group
     members = [e.person for e in group_roster(group=group)]
-    sessions = list(
-        Session.objects.filter(group=group)
-        .select_related("module", "process_leader")
-        .order_by("module__order", "starts_at")
-    )
+    sessions = list(group_sessions(group=group))
     labels = dict(Attendance.Status.choices)
     attendance = {
         session_id: labels.get(status, status)
