@@ -6,7 +6,8 @@ turn people into `Candidate`s, call `compose`, show the `Proposal`, and call
 
 Goals, in order:
 1. everyone is placed exactly once;
-2. group sizes within the program's bounds whenever that is possible, and
+2. group sizes within the program's bounds (``programs.group_size``; the
+   callers pass the program's, there are no defaults) whenever that is possible, and
    as even as possible (they differ by at most one, the kept group aside);
 3. every department spread as evenly as possible over the groups;
 4. managerial levels mixed.
@@ -22,6 +23,8 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from .group_size import Bounds, size_within_bounds
 
 DepartmentKey = int | str
 
@@ -62,8 +65,8 @@ def group_count_range(count: int, min_size: int, max_size: int) -> range:
 def compose(
     candidates: Sequence[Candidate],
     *,
-    min_size: int = 20,
-    max_size: int = 25,
+    min_size: int,
+    max_size: int,
     keep_together: Sequence[int] = (),
     n_groups: int | None = None,
 ) -> Proposal:
@@ -78,6 +81,8 @@ def compose(
     the count whose mean size is nearest the middle of the bounds (ties: more
     groups, which leaves room for late additions); when no count fits, the one
     that misses the bounds by the fewest people in total (ties: more groups).
+
+    `min_size`, `max_size`: the program's bounds (``group_size.group_size_bounds``).
 
     Raises ValueError for programming errors: bad bounds, duplicate candidate
     ids, kept ids that are not candidates, or an `n_groups` that would leave a
@@ -95,16 +100,19 @@ def compose(
     kept_set = set(kept_ids)
     rest = sorted((c for c in candidates if c.id not in kept_set), key=lambda c: c.id)
 
+    bounds: Bounds = {"min_size": min_size, "max_size": max_size}
     explanations: list[str] = []
-    if kept_ids and len(kept_ids) > max_size:
+    if kept_ids and not size_within_bounds(len(kept_ids), **bounds):
+        if len(kept_ids) > max_size:
+            explanation = _(
+                "The group kept together has %(people)s, more than the largest size %(max)d."
+            )
+        else:
+            explanation = _(
+                "The group kept together has %(people)s, fewer than the smallest size %(min)d."
+            )
         explanations.append(
-            _("The group kept together has %(people)s, more than the largest size %(max)d.")
-            % {"people": _people(len(kept_ids)), "max": max_size}
-        )
-    elif kept_ids and len(kept_ids) < min_size:
-        explanations.append(
-            _("The group kept together has %(people)s, fewer than the smallest size %(min)d.")
-            % {"people": _people(len(kept_ids)), "min": min_size}
+            explanation % {"people": _people(len(kept_ids)), "min": min_size, "max": max_size}
         )
 
     if n_groups is None:
@@ -114,7 +122,7 @@ def compose(
         if k < 0 or (k < 1 and rest) or k > len(rest):
             raise ValueError(f"{n_groups} groups cannot hold {len(candidates)} candidates")
     rest_sizes = _even_sizes(len(rest), k)
-    if any(not min_size <= s <= max_size for s in rest_sizes):
+    if not all(size_within_bounds(s, **bounds) for s in rest_sizes):
         if n_groups is not None:
             explanations.append(
                 _explain_group_count(len(rest), k, min_size, max_size, offset=int(bool(kept_ids)))
@@ -170,16 +178,12 @@ def warnings_for(
     for group, is_exempt in zip(groups, exempt, strict=True):
         messages = []
         size = len(group)
-        if size > max_size:
-            messages.append(
-                _("Too large: %(people)s, at most %(max)d.")
-                % {"people": _people(size), "max": max_size}
-            )
-        elif size < min_size:
-            messages.append(
-                _("Too small: %(people)s, at least %(min)d.")
-                % {"people": _people(size), "min": min_size}
-            )
+        if not size_within_bounds(size, min_size=min_size, max_size=max_size):
+            if size > max_size:
+                message = _("Too large: %(people)s, at most %(max)d.")
+            else:
+                message = _("Too small: %(people)s, at least %(min)d.")
+            messages.append(message % {"people": _people(size), "min": min_size, "max": max_size})
         if not is_exempt:
             mix = Counter(by_id[i].department for i in group)
             for department, count in sorted(mix.items(), key=lambda kv: (-kv[1], _key(kv[0]))):

@@ -14,10 +14,11 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.translation import gettext as _
 
-from participants.models import Department, Organisation, Person, User
+from participants.models import Organisation, Person, User
 
+from .departments import department_tree
+from .group_size import group_size_bounds, size_within_bounds
 from .models import Attendance, Enrollment, Group, Module, Program, Round, Session
 from .places import holding_place_q
 
@@ -124,34 +125,11 @@ class ProgramOverview:
     showing_all: bool = True
 
 
-def _top_department_names(*, organisation: Organisation) -> dict[int, str]:
-    """Department id → name of its top-level department (the förvaltning).
-
-    One query: an organisation has tens of departments, so the tree is walked
-    in Python rather than with a recursive query.
-    """
-    rows = {
-        pk: (parent_id, name)
-        for pk, parent_id, name in Department.objects.filter(organisation=organisation).values_list(
-            "pk", "parent_id", "name"
-        )
-    }
-    top = {}
-    for pk in rows:
-        current, seen = pk, set()
-        while rows[current][0] is not None and rows[current][0] in rows and current not in seen:
-            seen.add(current)
-            current = rows[current][0]
-        top[pk] = rows[current][1]
-    return top
-
-
 def _department_mix_by_group(
     *, organisation: Organisation, program: Program, rounds=None
 ) -> dict[int, list[tuple[str, int]]]:
     """Group id → [(top-level department, members)], largest first, in two queries."""
-    top_names = _top_department_names(organisation=organisation)
-    no_department = _("No department")
+    tree = department_tree(organisation=organisation)
     counters: dict[int, Counter] = defaultdict(Counter)
     enrollments = Enrollment.objects.holding_place().filter(program=program)
     if rounds is not None:
@@ -162,8 +140,7 @@ def _department_mix_by_group(
         .order_by()
     )
     for group_id, department_id, n in rows:
-        name = top_names.get(department_id, no_department)
-        counters[group_id][name] += n
+        counters[group_id][tree.name(tree.key(department_id))] += n
     return {
         group_id: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
         for group_id, counter in counters.items()
@@ -201,6 +178,7 @@ def program_overview(
     for group in sized_groups.filter(round__in=shown):
         groups_by_round[group.round_id].append(group)
     mix = _department_mix_by_group(organisation=organisation, program=program, rounds=shown)
+    bounds = group_size_bounds(program=program)
     summaries = [
         RoundSummary(
             round=round_,
@@ -208,9 +186,7 @@ def program_overview(
                 GroupSummary(
                     group=group,
                     size=group.size,
-                    size_within_bounds=program.min_group_size
-                    <= group.size
-                    <= program.max_group_size,
+                    size_within_bounds=size_within_bounds(group.size, **bounds),
                     department_mix=mix.get(group.pk, []),
                 )
                 for group in groups_by_round[round_.pk]
@@ -258,23 +234,34 @@ class GroupDetail:
     process_leaders: list
 
 
+def group_roster(*, group: Group | int) -> QuerySet[Enrollment]:
+    """The group's members (a group or its id): the places it holds, by name, each with
+    its person and department. One query; callers add what else they show."""
+    return (
+        Enrollment.objects.holding_place()
+        .filter(group=group)
+        .select_related("person__department")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def group_sessions(*, group: Group) -> QuerySet[Session]:
+    """The group's sessions in module order, each with its module and process leader."""
+    return (
+        Session.objects.filter(group=group)
+        .select_related("module", "process_leader")
+        .order_by("module__order", "starts_at")
+    )
+
+
 def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
     """A group's members, sessions and attendance per member and session.
 
     Five queries whatever the number of members and sessions.
     """
     group = group_for_organisation_or_404(organisation=organisation, group_id=group_id)
-    enrollments = list(
-        Enrollment.objects.holding_place()
-        .filter(group=group)
-        .select_related("person__department")
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
-    sessions = list(
-        Session.objects.filter(group=group)
-        .select_related("module", "process_leader")
-        .order_by("module__order", "starts_at")
-    )
+    enrollments = list(group_roster(group=group))
+    sessions = list(group_sessions(group=group))
     status_labels = dict(Attendance.Status.choices)
     recorded = {
         (enrollment_id, session_id): status_labels.get(status, status)

@@ -1,7 +1,8 @@
 """Writes about the program. Rules that span rows live here, each with one message.
 
 - A person holds at most one place per program (also a database constraint).
-- Group size outside the program's bounds is a warning, never a block.
+- Group size outside the program's bounds is a warning, never a block (the rule
+  is ``programs.group_size``).
 - A session of module n+1 may not start before the group's session of module n.
 """
 
@@ -10,10 +11,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from participants.models import Consultant
 
+from .group_size import group_size_warning
 from .models import Enrollment, Group, Module, Session
 
 
@@ -23,25 +24,6 @@ class Result:
 
     obj: object
     warnings: list[str] = field(default_factory=list)
-
-
-def group_size_warning(*, group: Group, size: int | None = None) -> str | None:
-    """A warning when a group is outside its program's size bounds, else None."""
-    program = group.round.program
-    if size is None:
-        size = group.enrollments.holding_place().count()
-    if program.min_group_size <= size <= program.max_group_size:
-        return None
-    return ngettext(
-        "%(group)s has %(size)d participant; the program's groups should have %(min)d–%(max)d.",
-        "%(group)s has %(size)d participants; the program's groups should have %(min)d–%(max)d.",
-        size,
-    ) % {
-        "group": group,
-        "size": size,
-        "min": program.min_group_size,
-        "max": program.max_group_size,
-    }
 
 
 def _already_enrolled_error():

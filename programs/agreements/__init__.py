@@ -7,7 +7,9 @@ and an agreed agreement is locked until someone reopens it explicitly. The
 reviewer is the manager HR named for the enrollment, else the participant's
 line manager; only they and the participant ever read the texts.
 
-- ``rules``: stages, questions, who reviews
+- ``rules``: stages and questions
+- ``visibility``: who reviews, and who may see an agreement (the participant and the
+  reviewer), as an object check and as a queryset filter
 - ``selectors``: the participant's and the reviewer's reads
 - ``reports``: states and dates for HR and process leaders (never texts)
 - ``services``: the writes

@@ -16,8 +16,9 @@ from core.outbox import outbox_task
 from participants.models import Person
 
 from ..models import Agreement, AgreementReminder, Enrollment, Session
-from .rules import Stage, Status, reviewer_of
+from .rules import Stage, Status
 from .services import agreement_reminders_queue
+from .visibility import reviewer_of
 
 # --- E-mail -------------------------------------------------------------------------------------
 

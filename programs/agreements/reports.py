@@ -17,7 +17,11 @@ from participants.models import Organisation, Person, Role, User
 from ..models import Agreement, Enrollment, Group, Program, ReviewerChange, Round, Session
 from ..places import holding_place_q
 from ..scheduling.access import sessions_visible_to
-from ..selectors import group_for_organisation_or_404, program_for_organisation_or_404
+from ..selectors import (
+    group_for_organisation_or_404,
+    group_roster,
+    program_for_organisation_or_404,
+)
 from .rules import (
     NOT_STARTED,
     STAGE_DUE_BEFORE,
@@ -25,9 +29,9 @@ from .rules import (
     STATE_COLUMNS,
     Stage,
     Status,
-    reviewer_of,
     state_label,
 )
+from .visibility import reviewer_of
 
 # --- HR: states per group and round, per person ---------------------------------------------
 
@@ -156,12 +160,7 @@ def group_agreement_states(*, organisation: Organisation, group_id: int) -> Grou
     Three queries whatever the size of the group.
     """
     group = group_for_organisation_or_404(organisation=organisation, group_id=group_id)
-    enrollments = list(
-        Enrollment.objects.holding_place()
-        .filter(group=group)
-        .select_related("person__department", "person__line_manager", "reviewer")
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
+    enrollments = list(group_roster(group=group).select_related("person__line_manager", "reviewer"))
     stored = {
         (row["enrollment_id"], row["stage"]): row
         for row in Agreement.objects.filter(enrollment__group=group).values(
@@ -253,12 +252,7 @@ def session_agreement_states(
     if session is None:
         return SessionAgreements(sessions=sessions, session=None, stage=None, rows=[])
     stage = STAGE_DUE_BEFORE.get(session.module.order)
-    people = list(
-        Enrollment.objects.holding_place()
-        .filter(group=session.group_id)
-        .select_related("person")
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
+    people = list(group_roster(group=session.group_id))
     states = dict(
         Agreement.objects.filter(enrollment__group=session.group_id, stage=stage).values_list(
             "enrollment_id", "status"

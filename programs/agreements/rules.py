@@ -1,4 +1,6 @@
-"""The rules of the agreements: stages, the questions each stage asks, and who reviews.
+"""The rules of the agreements: stages and the questions each stage asks.
+
+Who reviews, and so who may see an agreement, is ``visibility``.
 
 Stage by stage: before module 1, between modules 1–2, 2–3 and 3–4 (these also
 ask what was actually tried since the last module), and the roadmap after
@@ -10,13 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Person, User
-
-from ..models import Agreement, AgreementField, Enrollment, Program
+from ..models import Agreement, AgreementField, Program
 
 Stage = Agreement.Stage
 Status = Agreement.Status
@@ -137,36 +136,6 @@ def answers(*, fields: list[AgreementField], stage: str, texts: dict) -> list[tu
     asked_keys = {f.key for f in asked}
     rows += [(labels.get(k, k), v) for k, v in texts.items() if k not in asked_keys and v]
     return rows
-
-
-# --- Who may read what -------------------------------------------------------------------
-
-
-def reviewer_of(enrollment: Enrollment) -> Person | None:
-    """Who agrees the enrollment's agreements now: the named reviewer, else the line manager.
-
-    None when there is nobody active to do it (HR must name a reviewer).
-    """
-    person = enrollment.reviewer if enrollment.reviewer_id else enrollment.person.line_manager
-    if person is None or not person.active:
-        return None
-    return person
-
-
-def participant_q(user: User, prefix: str = "enrollment__") -> Q:
-    return Q(**{f"{prefix}person__user": user, f"{prefix}person__active": True})
-
-
-def reviewer_q(user: User, prefix: str = "enrollment__") -> Q:
-    named = Q(**{f"{prefix}reviewer__user": user, f"{prefix}reviewer__active": True})
-    line_manager = Q(
-        **{
-            f"{prefix}reviewer__isnull": True,
-            f"{prefix}person__line_manager__user": user,
-            f"{prefix}person__line_manager__active": True,
-        }
-    )
-    return named | line_manager
 
 
 def reminder_days() -> int:

@@ -1,7 +1,7 @@
 """Reads for the participant and the reviewer: access to one agreement, "my program",
 the line manager's list and an agreement's history.
 
-Only the participant and the reviewer (see ``rules.reviewer_of``) ever reach an
+Only the participant and the reviewer (the rule is ``visibility``) ever reach an
 agreement here; anyone else gets 404, never a hint that it exists.
 """
 
@@ -16,18 +16,23 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Organisation, Person, User
 
 from ..models import Agreement, Attendance, Enrollment, Session
-from ..places import holding_place_q
+from ..selectors import group_roster, group_sessions
 from .rules import (
     NOT_STARTED,
     STAGES,
     Stage,
     Status,
     agreement_fields,
+    stage_after_module,
+    state_label,
+)
+from .visibility import (
+    is_participant,
+    is_reviewer,
     participant_q,
     reviewer_of,
     reviewer_q,
-    stage_after_module,
-    state_label,
+    visible_q,
 )
 
 # --- Who may read what -------------------------------------------------------------------
@@ -54,7 +59,7 @@ def agreement_for_user_or_404(
     """An agreement the user may read: their own, or one they review. Anything else is 404."""
     agreement = (
         Agreement.objects.filter(pk=pk, enrollment__program__organisation=organisation)
-        .filter(participant_q(user) | reviewer_q(user))
+        .filter(visible_q(user=user))
         .select_related(
             "enrollment__person__line_manager",
             "enrollment__person__department",
@@ -66,11 +71,10 @@ def agreement_for_user_or_404(
     )
     if agreement is None:
         raise Http404
-    reviewer = reviewer_of(agreement.enrollment)
     return AgreementAccess(
         agreement=agreement,
-        is_participant=agreement.enrollment.person.user_id == user.pk,
-        is_reviewer=reviewer is not None and reviewer.user_id == user.pk,
+        is_participant=is_participant(user=user, enrollment=agreement.enrollment),
+        is_reviewer=is_reviewer(user=user, enrollment=agreement.enrollment),
     )
 
 
@@ -80,12 +84,8 @@ def enrollment_for_participant_or_404(
     """The user's own place (not withdrawn or moved) in one of the organisation's programs."""
     enrollment = (
         Enrollment.objects.holding_place()
-        .filter(
-            pk=enrollment_id,
-            program__organisation=organisation,
-            person__user=user,
-            person__active=True,
-        )
+        .filter(participant_q(user=user, prefix=""))
+        .filter(pk=enrollment_id, program__organisation=organisation)
         .select_related("person__line_manager", "reviewer", "group__round__program")
         .first()
     )
@@ -168,16 +168,8 @@ def my_program(*, enrollment: Enrollment, now=None) -> MyProgram:
     now = now or timezone.now()
     prefetch_related_objects([enrollment], "person__line_manager", "reviewer")
     group = enrollment.group
-    members = list(
-        Person.objects.filter(holding_place_q("enrollments__"), enrollments__group=group)
-        .select_related("department")
-        .order_by("last_name", "first_name", "pk")
-    )
-    sessions = list(
-        Session.objects.filter(group=group)
-        .select_related("module", "process_leader")
-        .order_by("module__order", "starts_at")
-    )
+    members = [e.person for e in group_roster(group=group)]
+    sessions = list(group_sessions(group=group))
     labels = dict(Attendance.Status.choices)
     attendance = {
         session_id: labels.get(status, status)
@@ -237,7 +229,7 @@ def line_manager_overview(
     enrollments = list(
         Enrollment.objects.holding_place()
         .filter(program__organisation=organisation, person__active=True)
-        .filter(reviewer_q(user, prefix=""))
+        .filter(reviewer_q(user=user, prefix=""))
         .select_related("person__department", "group__round__program", "reviewer")
         .prefetch_related(
             Prefetch(

@@ -35,8 +35,8 @@ from .rules import (
     agreement_fields,
     fields_for_stage,
     reminder_days,
-    reviewer_of,
 )
+from .visibility import is_participant, is_reviewer, may_see, reviewer_of
 
 # --- Writes: the workflow ---------------------------------------------------------------------
 
@@ -209,8 +209,7 @@ def agreement_review(*, agreement_id: int, user: User, agree: bool, comment: str
     Side effects: history record "agreed" or "returned"; e-mail to the participant queued.
     """
     agreement = _locked_by_pk(agreement_id)
-    reviewer = reviewer_of(agreement.enrollment)
-    if reviewer is None or reviewer.user_id != user.pk:
+    if not is_reviewer(user=user, enrollment=agreement.enrollment):
         raise PermissionDenied
     if agreement.status != Status.SUBMITTED:
         raise _error(gettext("The agreement is no longer waiting for you."), "not_waiting")
@@ -246,10 +245,9 @@ def agreement_reopen(*, agreement_id: int, user: User) -> Agreement:
     history); e-mail to the other party queued.
     """
     agreement = _locked_by_pk(agreement_id)
-    reviewer = reviewer_of(agreement.enrollment)
-    is_participant = agreement.enrollment.person.user_id == user.pk
-    if not is_participant and (reviewer is None or reviewer.user_id != user.pk):
+    if not may_see(user=user, agreement=agreement):
         raise PermissionDenied
+    by_participant = is_participant(user=user, enrollment=agreement.enrollment)
     if agreement.status != Status.AGREED:
         raise _error(gettext("Only an agreed agreement can be reopened."), "not_agreed")
     agreement.status = Status.DRAFT
@@ -260,7 +258,7 @@ def agreement_reopen(*, agreement_id: int, user: User) -> Agreement:
         "programs.send_agreement_mail",
         agreement_id=agreement.pk,
         event="reopened",
-        by_participant=is_participant,
+        by_participant=by_participant,
     )
     return agreement
 

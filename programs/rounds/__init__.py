@@ -1,6 +1,6 @@
 """Rounds, group composition, intake and moves: the writes, and the reads their pages need.
 
-Writes (keyword-only, typed, each in one transaction):
+Writes (``services``; keyword-only, typed, each in one transaction):
 
 - ``round_create``: a new omgång in a program.
 - ``proposal_accept``: the composition the coordinator accepted becomes Group rows and
@@ -9,24 +9,26 @@ Writes (keyword-only, typed, each in one transaction):
 - ``enrollment_move``: a participant changes group; the old enrollment becomes "moved"
   and the new one points back to it (``moved_from``).
 
-The reads (a round's pool, the intake list, the next round's groups, the proposal page)
-are used by the rounds pages only; each runs a fixed number of queries whatever the
-number of people.
+Reads (``selectors``): a round's pool, the intake list, the next round's groups,
+``proposal_compose`` (the composer with the program's bounds and departments by
+förvaltning) and the proposal page. They are used by the rounds pages only; each runs a
+fixed number of queries whatever the number of people.
 """
 
-from .proposal import MemberRow, ProposalPage, ProposedGroup, proposal_page
-from .reads import (
-    NO_DEPARTMENT,
-    DepartmentTree,
+from .selectors import (
+    MemberRow,
+    ProposalPage,
+    ProposedGroup,
     candidates_for,
-    department_tree,
     groups_with_size,
     intake_people,
     next_group_number,
     next_round,
     pool_people,
+    proposal_compose,
+    proposal_page,
 )
-from .writes import (
+from .services import (
     Accepted,
     Moved,
     Placed,
@@ -38,16 +40,13 @@ from .writes import (
 )
 
 __all__ = [
-    "NO_DEPARTMENT",
     "Accepted",
-    "DepartmentTree",
     "MemberRow",
     "Moved",
     "Placed",
     "ProposalPage",
     "ProposedGroup",
     "candidates_for",
-    "department_tree",
     "enrollment_move",
     "groups_with_size",
     "intake_add",
@@ -57,6 +56,7 @@ __all__ = [
     "next_round",
     "pool_people",
     "proposal_accept",
+    "proposal_compose",
     "proposal_page",
     "round_create",
 ]

@@ -20,9 +20,9 @@ from programs.agreements.rules import (
     DEFAULT_FIELDS,
     agreement_fields,
     fields_for_stage,
-    reviewer_of,
     stage_after_module,
 )
+from programs.agreements.visibility import reviewer_of
 from programs.models import Agreement, AgreementField, AgreementReminder, ReviewerChange
 from programs.tests.factories import (
     AgreementFactory,

@@ -243,7 +243,7 @@ def test_compose_oversized_kept_group_stays_whole_and_is_explained():
     keep = [c.id for c in candidates[:30]]
 
     with translation.override("en"):
-        proposal = compose(candidates, keep_together=keep)
+        proposal = compose(candidates, min_size=20, max_size=25, keep_together=keep)
 
     assert proposal.groups[0] == sorted(keep)
     assert proposal.sizes == [30, 25, 25]
@@ -258,7 +258,7 @@ def test_compose_undersized_kept_group_and_impossible_rest_are_both_explained():
     keep = [c.id for c in candidates[:12]]
 
     with translation.override("en"):
-        proposal = compose(candidates, keep_together=keep)
+        proposal = compose(candidates, min_size=20, max_size=25, keep_together=keep)
 
     assert proposal.sizes == [12, 19, 19]
     assert proposal.explanation == (
@@ -283,7 +283,7 @@ def test_compose_undersized_kept_group_and_impossible_rest_are_both_explained():
 )
 def test_compose_explicit_group_count_outside_bounds_is_explained(count, n_groups, expected):
     with translation.override("en"):
-        proposal = compose(sample_candidates(count), n_groups=n_groups)
+        proposal = compose(sample_candidates(count), min_size=20, max_size=25, n_groups=n_groups)
 
     assert proposal.feasible is False
     assert proposal.explanation == expected
@@ -294,7 +294,7 @@ def test_compose_explicit_group_count_counts_the_kept_group():
     keep = [c.id for c in candidates[:20]]
 
     with translation.override("en"):
-        proposal = compose(candidates, keep_together=keep, n_groups=3)
+        proposal = compose(candidates, min_size=20, max_size=25, keep_together=keep, n_groups=3)
 
     assert proposal.sizes == [20, 50, 50]
     assert proposal.explanation == (
@@ -303,7 +303,7 @@ def test_compose_explicit_group_count_counts_the_kept_group():
 
 
 def test_compose_empty_pool_is_feasible_with_no_groups():
-    proposal = compose([])
+    proposal = compose([], min_size=20, max_size=25)
 
     assert proposal == Proposal(
         groups=[],
@@ -328,12 +328,14 @@ def test_compose_empty_pool_is_feasible_with_no_groups():
 )
 def test_compose_rejects_programming_errors(kwargs):
     with pytest.raises(ValueError):
-        compose(sample_candidates(10), **kwargs)
+        compose(sample_candidates(10), **{"min_size": 20, "max_size": 25, **kwargs})
 
 
 def test_compose_rejects_duplicate_ids():
     with pytest.raises(ValueError):
-        compose([Candidate(1, 1, "enhetschef"), Candidate(1, 2, "enhetschef")])
+        compose(
+            [Candidate(1, 1, "enhetschef"), Candidate(1, 2, "enhetschef")], min_size=20, max_size=25
+        )
 
 
 # --- The demo-sized round ---------------------------------------------------------------
@@ -354,7 +356,7 @@ def test_compose_480_demo_like_managers_fit_the_bounds():
 def test_compose_480_demo_like_spreads_departments_better_than_round_robin():
     candidates = sample_candidates(480, departments=12)
 
-    proposal = compose(candidates)
+    proposal = compose(candidates, min_size=20, max_size=25)
 
     baseline = round_robin(candidates, 21, [])
     assert spread_score(proposal.groups, candidates) == optimal_spread(candidates, 21)
@@ -368,7 +370,7 @@ def test_compose_480_demo_like_mixes_levels():
     candidates = sample_candidates(480, departments=12)
     totals = Counter(c.level for c in candidates)
 
-    proposal = compose(candidates)
+    proposal = compose(candidates, min_size=20, max_size=25)
 
     most_common = totals.most_common(1)[0][0]
     for level, total in totals.items():
@@ -382,7 +384,7 @@ def test_compose_480_with_top_management_first():
     candidates = sample_candidates(480, departments=12)
     top = [c.id for c in candidates if c.level in {"kommunledning", "forvaltningschef"}]
 
-    proposal = compose(candidates, keep_together=top)
+    proposal = compose(candidates, min_size=20, max_size=25, keep_together=top)
 
     assert len(top) == 23
     assert proposal.groups[0] == sorted(top)

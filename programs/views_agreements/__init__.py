@@ -1,8 +1,9 @@
 """Agreement pages: the participant writes, the reviewer decides, HR and process leaders see
 states. Each view: input -> selector or service -> message -> redirect (POST-redirect-GET).
 
-Who may read an agreement is decided once, in ``agreements.selectors``: anything
-but the participant's or the reviewer's own is 404.
+Who may read an agreement is decided once, in ``agreements.visibility``, and the
+lookups in ``agreements.selectors`` apply it: anything but the participant's or the
+reviewer's own is 404.
 """
 
 from .participant import AgreementAutosaveView, AgreementEditView

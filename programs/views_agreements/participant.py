@@ -23,8 +23,8 @@ from ..agreements.rules import (
     Stage,
     agreement_fields,
     fields_for_stage,
-    reviewer_of,
 )
+from ..agreements.visibility import reviewer_of
 from ..forms_agreements import (
     AgreementForm,
 )

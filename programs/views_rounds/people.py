@@ -13,6 +13,7 @@ from participants.access import HRMixin
 from participants.selectors import people_in
 
 from .. import rounds, selectors
+from ..departments import department_tree
 from ..forms_rounds import (
     GroupMoveForm,
     IntakeAddForm,
@@ -55,7 +56,7 @@ class IntakeView(HRMixin, ListView):
             for g in groups
         ]
         roomiest = min(groups, key=lambda g: (g.size, g.number)).pk if groups else None
-        tree = rounds.department_tree(organisation=self.organisation)
+        tree = department_tree(organisation=self.organisation)
         context.update(
             program=program,
             next_round=upcoming,

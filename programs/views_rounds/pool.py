@@ -15,7 +15,8 @@ from core.forms import add_service_errors
 from participants.access import HRMixin
 from participants.models import Level
 
-from .. import composition, rounds, selectors
+from .. import rounds, selectors
+from ..departments import department_tree
 from ..forms_rounds import (
     PoolFilterForm,
     PoolSelectionForm,
@@ -111,7 +112,7 @@ class RoundPoolView(RoundMixin, View):
     template_name = "programs/rounds/pool.html"
 
     def filtered_pool(self):
-        self.tree = rounds.department_tree(organisation=self.organisation)
+        self.tree = department_tree(organisation=self.organisation)
         self.filter_form = PoolFilterForm(self.request.GET or None, organisation=self.organisation)
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         return rounds.pool_people(
@@ -177,11 +178,9 @@ class RoundPoolView(RoundMixin, View):
             posted = {int(v) for v in data.getlist("people") if v.isdigit()}
             kept = {int(v) for v in data.getlist("keep") if v.isdigit()}
             return self.render_page(form, chosen=posted, kept=kept)
-        tree = rounds.department_tree(organisation=self.organisation)
-        proposal = composition.compose(
-            rounds.candidates_for(people=form.cleaned_data["chosen"], tree=tree),
-            min_size=self.program.min_group_size,
-            max_size=self.program.max_group_size,
+        proposal = rounds.proposal_compose(
+            program=self.program,
+            people=form.cleaned_data["chosen"],
             keep_together=[p.pk for p in form.cleaned_data["kept"]],
         )
         ProposalStore(request, self.round.pk).save(

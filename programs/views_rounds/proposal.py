@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from .. import composition, rounds
+from .. import rounds
 from ..forms_rounds import (
     AcceptForm,
     MoveForm,
@@ -53,7 +53,7 @@ class RoundProposalView(RoundMixin, View):
                     "active) and were taken out of the proposal.",
                     len(self.page.dropped),
                 )
-                % {"names": rounds.names_list(self.page.dropped)},
+                % {"names": rounds.names_list(people=self.page.dropped)},
             )
         groups = self.page.ids
         kept = self.page.kept and bool(groups and groups[0])
@@ -190,13 +190,10 @@ class RoundProposalView(RoundMixin, View):
         form = self.recompose_form(self.request.POST)
         if not form.is_valid():
             return render(self.request, self.template_name, self.context(recompose_form=form))
-        tree = rounds.department_tree(organisation=self.organisation)
-        people = [p for g in self.page.groups for p in g.members]
         kept_ids = [p.pk for p in self.page.groups[0].members] if self.page.kept else []
-        proposal = composition.compose(
-            rounds.candidates_for(people=people, tree=tree),
-            min_size=self.program.min_group_size,
-            max_size=self.program.max_group_size,
+        proposal = rounds.proposal_compose(
+            program=self.program,
+            people=[p for g in self.page.groups for p in g.members],
             keep_together=kept_ids,
             n_groups=form.cleaned_data["n_groups"],
         )

@@ -1,5 +1,9 @@
-"""The writes: a new round, an accepted proposal, an intake, a move. One transaction each."""
+"""The writes of the rounds pages: a new round, an accepted proposal, an intake, a move.
 
+One transaction each.
+"""
+
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,15 +15,14 @@ from django.utils.translation import ngettext
 
 from participants.models import Person
 
+from ..group_size import group_size_warning
 from ..models import Agreement, Enrollment, Group, Program, Round
-from ..services import Result, enrollment_create, group_size_warning
-
-# --- Writes ----------------------------------------------------------------------------------
-from .reads import holds_place_in, next_group_number
+from ..services import Result, enrollment_create
+from .selectors import holds_place_in, next_group_number
 
 
 @transaction.atomic
-def round_create(*, program: Program, number: int, starts_on, ends_on) -> Round:
+def round_create(*, program: Program, number: int, starts_on: dt.date, ends_on: dt.date) -> Round:
     """Create a round in the program. Raises ValidationError (keyed by field).
 
     The round must lie within the program's period. Creating the same round again (same
@@ -72,7 +75,8 @@ class Accepted:
     enrollment_count: int = 0
 
 
-def names_list(people: Sequence[Person], limit: int = 5) -> str:
+def names_list(*, people: Sequence[Person], limit: int = 5) -> str:
+    """The first ``limit`` names, and how many more, for a message."""
     shown = ", ".join(p.full_name for p in people[:limit])
     if len(people) > limit:
         more = len(people) - limit
@@ -111,7 +115,7 @@ def proposal_accept(
     people = {
         p.pk: p
         for p in Person.objects.filter(organisation_id=program.organisation_id, pk__in=ids)
-        .annotate(holds_place=holds_place_in(program))
+        .annotate(holds_place=holds_place_in(program=program))
         .order_by("last_name", "first_name", "pk")
     }
     placed = [p for p in people.values() if p.holds_place]
@@ -131,7 +135,7 @@ def proposal_accept(
                 "made: %(names)s.",
                 len(placed),
             )
-            % {"count": len(placed), "names": names_list(placed)},
+            % {"count": len(placed), "names": names_list(people=placed)},
             code="already_enrolled",
         )
     gone = [pk for pk in ids if pk not in people or not people[pk].active]
@@ -143,7 +147,7 @@ def proposal_accept(
                 "%(count)d people in the proposal are no longer active managers%(names)s.",
                 len(gone),
             )
-            % {"count": len(gone), "names": f": {names_list(inactive)}" if inactive else ""},
+            % {"count": len(gone), "names": f": {names_list(people=inactive)}" if inactive else ""},
             code="inactive",
         )
 
