@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.links import site_url
 from core.outbox import enqueue
-from participants.models import Consultant, Role, User
+from participants.models import Consultant, User
 from programs.models import CheckIn, Module, Program, Round
 
 from . import selectors
@@ -300,18 +300,6 @@ def status_report_render(*, report_id: int, notify: bool = True) -> StatusReport
 # --- Notification -------------------------------------------------------------------------
 
 
-def steering_group_users(*, organisation) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation=organisation,
-            memberships__role=Role.STEERING,
-        )
-        .distinct()
-        .order_by("email")
-    )
-
-
 def report_ready_message(*, report: StatusReport, user: User) -> EmailMultiAlternatives:
     """The e-mail telling a steering-group member that a report is ready: a link, not the file."""
     program = report.program
@@ -346,7 +334,7 @@ def status_report_notify(*, report_id: int) -> int:
     )
     if report is None:
         return 0
-    users = steering_group_users(organisation=report.program.organisation)
+    users = selectors.steering_group_users(organisation=report.program.organisation)
     for user in users:
         report_ready_message(report=report, user=user).send()
     return len(users)
