@@ -17,12 +17,12 @@ from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.links import site_url
+from core.mail import render_email
 from core.outbox import enqueue
 from participants.models import Consultant, User
 from programs.models import CheckIn, Module, Program, Round
@@ -301,7 +301,10 @@ def status_report_render(*, report_id: int, notify: bool = True) -> StatusReport
 
 
 def report_ready_message(*, report: StatusReport, user: User) -> EmailMultiAlternatives:
-    """The e-mail telling a steering-group member that a report is ready: a link, not the file."""
+    """The e-mail telling a steering-group member that a report is ready: a link, not the file.
+
+    In Swedish, like every e-mail (``core.mail``), whatever the report's language.
+    """
     program = report.program
     path = reverse(
         "reports:report_detail", kwargs={"org": program.organisation.slug, "report_id": report.pk}
@@ -313,13 +316,7 @@ def report_ready_message(*, report: StatusReport, user: User) -> EmailMultiAlter
         "user": user,
         "url": site_url(path),
     }
-    with translation.override(report.language or settings.LANGUAGE_CODE):
-        subject = render_to_string("reports/email/report_ready_subject.txt", context).strip()
-        text = render_to_string("reports/email/report_ready.txt", context)
-        html = render_to_string("reports/email/report_ready.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    return message
+    return render_email("reports/email/report_ready", context, to=[user.email])
 
 
 def status_report_notify(*, report_id: int) -> int:

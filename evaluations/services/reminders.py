@@ -6,15 +6,14 @@ They use the completion records only, and never read or mention an answer.
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.links import site_url
+from core.mail import render_email
 from programs.models import Attendance, Session
 from programs.places import holding_place_q
 
@@ -71,7 +70,10 @@ def reminder_recipients(*, session: Session) -> list[tuple[str, str]]:
 
 
 def reminder_message(*, session: Session, email: str, first_name: str) -> EmailMultiAlternatives:
-    """The Swedish reminder: which module, the deadline and the link. Never any answer."""
+    """The Swedish reminder: which module, the deadline and the link. Never any answer.
+
+    Text and HTML, like every e-mail (``core.mail``).
+    """
     organisation = session.group.round.program.organisation
     url = site_url(
         reverse("evaluations:answer", kwargs={"org": organisation.slug, "session_id": session.pk})
@@ -82,10 +84,7 @@ def reminder_message(*, session: Session, email: str, first_name: str) -> EmailM
         "deadline": timezone.localtime(rules.deadline(session.ends_at)),
         "url": url,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("evaluations/email/reminder_subject.txt", context).strip()
-        text = render_to_string("evaluations/email/reminder.txt", context)
-    return EmailMultiAlternatives(subject, text, to=[email])
+    return render_email("evaluations/email/reminder", context, to=[email])
 
 
 def reminders_send(*, now=None) -> dict:
