@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from evaluations import rules, services
+from evaluations import rules, selectors, services
 from evaluations.models import (
     SCALE_VALUES,
     Completion,
@@ -182,7 +182,7 @@ def seed_demo_evaluations(*, program: Program, now: dt.datetime | None = None) -
     forms = {m.pk: services.evaluation_form_ensure(module=m) for m in modules}
     themes = services.effect_themes_ensure(program=program)
     questions = {
-        m.pk: list(services.current_version(forms[m.pk]).questions.order_by("order"))
+        m.pk: list(selectors.current_version(forms[m.pk]).questions.order_by("order"))
         for m in modules
     }
     sessions = _published_sessions(program, now)

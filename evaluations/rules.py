@@ -2,6 +2,8 @@
 
 Settings are read with defaults so the app works before a deployment sets them:
 EVALUATION_WINDOW_DAYS (14) and EVALUATION_MIN_RESPONSES (5, never below 5).
+Every reader of k asks ``min_responses()``; start-up refuses a k below the
+floor (``svc.settings.base``), and ``min_responses`` holds it even so.
 """
 
 import datetime as dt

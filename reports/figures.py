@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from evaluations import rules
 from programs.models import Agreement
 
 from .charts import Bar, BarChart, render_bar_chart
@@ -91,7 +91,7 @@ def _k_note() -> str:
     return _(
         "–: not shown, because fewer than %(k)s people answered or because a small group "
         "could otherwise be worked out."
-    ) % {"k": settings.EVALUATION_MIN_RESPONSES}
+    ) % {"k": rules.min_responses()}
 
 
 def _evaluation_tables(evaluations: dict) -> tuple[list[Table], list[Chart]]:

@@ -17,14 +17,14 @@ from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.links import site_url
+from core.mail import render_email
 from core.outbox import enqueue
-from participants.models import Consultant, Role, User
+from participants.models import Consultant, User
 from programs.models import CheckIn, Module, Program, Round
 
 from . import selectors
@@ -300,20 +300,11 @@ def status_report_render(*, report_id: int, notify: bool = True) -> StatusReport
 # --- Notification -------------------------------------------------------------------------
 
 
-def steering_group_users(*, organisation) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation=organisation,
-            memberships__role=Role.STEERING,
-        )
-        .distinct()
-        .order_by("email")
-    )
-
-
 def report_ready_message(*, report: StatusReport, user: User) -> EmailMultiAlternatives:
-    """The e-mail telling a steering-group member that a report is ready: a link, not the file."""
+    """The e-mail telling a steering-group member that a report is ready: a link, not the file.
+
+    In Swedish, like every e-mail (``core.mail``), whatever the report's language.
+    """
     program = report.program
     path = reverse(
         "reports:report_detail", kwargs={"org": program.organisation.slug, "report_id": report.pk}
@@ -325,13 +316,7 @@ def report_ready_message(*, report: StatusReport, user: User) -> EmailMultiAlter
         "user": user,
         "url": site_url(path),
     }
-    with translation.override(report.language or settings.LANGUAGE_CODE):
-        subject = render_to_string("reports/email/report_ready_subject.txt", context).strip()
-        text = render_to_string("reports/email/report_ready.txt", context)
-        html = render_to_string("reports/email/report_ready.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    return message
+    return render_email("reports/email/report_ready", context, to=[user.email])
 
 
 def status_report_notify(*, report_id: int) -> int:
@@ -346,7 +331,7 @@ def status_report_notify(*, report_id: int) -> int:
     )
     if report is None:
         return 0
-    users = steering_group_users(organisation=report.program.organisation)
+    users = selectors.steering_group_users(organisation=report.program.organisation)
     for user in users:
         report_ready_message(report=report, user=user).send()
     return len(users)

@@ -34,6 +34,7 @@ def _check(settings_module: str, **env) -> subprocess.CompletedProcess:
         ("EMAIL_URL", "pigeon://x", "Environment variable EMAIL_URL has an invalid value"),
         ("AXES_FAILURE_LIMIT", "50", "AXES_FAILURE_LIMIT must be between 1 and 10."),
         ("SESSION_IDLE_MINUTES", "0", "SESSION_IDLE_MINUTES must be at least 1."),
+        ("EVALUATION_MIN_RESPONSES", "4", "EVALUATION_MIN_RESPONSES must be at least 5."),
     ],
 )
 def test_bad_environment_value_fails_at_start_up(variable, value, message):

@@ -1,27 +1,25 @@
 """Writes for evaluations (HackSoft-style services), one module per concern.
 
-- ``answering``: ``evaluation_submit`` and the answer window; HR's text review.
+- ``answering``: ``evaluation_submit``; HR's text review.
 - ``authoring``: default forms, versions, effect themes, who may see non-respondents.
 - ``reminders``: e-mails to non-respondents before the deadline.
 
 Everything is re-exported here, so callers write ``services.evaluation_submit``.
+The reads these writes rest on (``answer_state``, ``current_version``, the
+reminders' recipients) are in ``evaluations.selectors``.
 """
 
 from .answering import (
     MAX_EFFECT_ENTRIES,
     TEXT_MAX_LENGTH,
-    AnswerFacts,
-    AnswerState,
     NotAnswerable,
     SubmitResult,
     SubmittedAnswers,
-    answer_state,
     evaluation_submit,
     review_set,
 )
 from .authoring import (
     QuestionData,
-    current_version,
     default_questions,
     effect_themes_ensure,
     effect_themes_update,
@@ -29,26 +27,19 @@ from .authoring import (
     evaluation_form_update,
     missing_visibility_set,
     question_data,
-    version_has_answers,
 )
 from .reminders import (
-    reminder_due_sessions,
     reminder_message,
-    reminder_recipients,
     reminders_send,
 )
 
 __all__ = [
     "MAX_EFFECT_ENTRIES",
     "TEXT_MAX_LENGTH",
-    "AnswerFacts",
-    "AnswerState",
     "NotAnswerable",
     "QuestionData",
     "SubmitResult",
     "SubmittedAnswers",
-    "answer_state",
-    "current_version",
     "default_questions",
     "effect_themes_ensure",
     "effect_themes_update",
@@ -57,10 +48,7 @@ __all__ = [
     "evaluation_submit",
     "missing_visibility_set",
     "question_data",
-    "reminder_due_sessions",
     "reminder_message",
-    "reminder_recipients",
     "reminders_send",
     "review_set",
-    "version_has_answers",
 ]

@@ -15,10 +15,8 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programs.models import Attendance, Enrollment, Session
-from programs.places import holds_place
+from programs.models import Enrollment, Session
 
-from .. import rules
 from ..models import (
     SCALE_VALUES,
     Completion,
@@ -30,54 +28,10 @@ from ..models import (
     ReviewState,
     TextAnswer,
 )
+from ..selectors import AnswerState, answer_state
 
 TEXT_MAX_LENGTH = 2000
 MAX_EFFECT_ENTRIES = 10
-
-
-class AnswerState:
-    OPEN = "open"
-    ANSWERED = "answered"
-    NOT_ATTENDED = "not_attended"
-    NOT_YET = "not_yet"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class AnswerFacts:
-    """What the answer state rests on, for one enrollment and session."""
-
-    session_id: int
-    answered: bool  # a Completion exists
-    present: bool  # attendance registered as present
-
-
-def answer_state(*, enrollment: Enrollment, session: Session, now=None, fresh=False) -> str:
-    """Whether this participant may answer this session's evaluation now, and if not, why.
-
-    Uses ``enrollment.answer_facts`` when a selector loaded them for this session
-    (``selectors.participant_session_or_404``), unless ``fresh``; else two queries.
-    """
-    now = now or timezone.now()
-    facts = getattr(enrollment, "answer_facts", None)
-    if fresh or facts is None or facts.session_id != session.pk:
-        facts = AnswerFacts(
-            session_id=session.pk,
-            answered=Completion.objects.filter(enrollment=enrollment, session=session).exists(),
-            present=Attendance.objects.filter(
-                enrollment=enrollment, session=session, status=Attendance.Status.PRESENT
-            ).exists(),
-        )
-    if facts.answered:
-        return AnswerState.ANSWERED
-    attended = holds_place(enrollment) and enrollment.group_id == session.group_id and facts.present
-    if not attended:
-        return AnswerState.NOT_ATTENDED
-    if now < session.ends_at:
-        return AnswerState.NOT_YET
-    if not rules.is_open(session.ends_at, now=now):
-        return AnswerState.CLOSED
-    return AnswerState.OPEN
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,8 @@ from ..models import (
     EvaluationForm,
     FormVersion,
     Question,
-    RatingCounter,
-    TextAnswer,
 )
+from ..selectors import current_version, version_has_answers
 
 
 @dataclass(frozen=True)
@@ -98,17 +97,6 @@ def effect_themes_ensure(*, program: Program) -> list[EffectTheme]:
         ignore_conflicts=True,
     )
     return list(EffectTheme.objects.filter(program=program).order_by("order"))
-
-
-def current_version(form: EvaluationForm) -> FormVersion:
-    return form.versions.order_by("-number").first()
-
-
-def version_has_answers(version: FormVersion) -> bool:
-    return (
-        RatingCounter.objects.filter(question__version=version, count__gt=0).exists()
-        or TextAnswer.objects.filter(question__version=version).exists()
-    )
 
 
 def question_data(question: Question) -> QuestionData:

@@ -3,75 +3,28 @@
 They use the completion records only, and never read or mention an answer.
 """
 
-import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.links import site_url
-from programs.models import Attendance, Session
-from programs.places import holding_place_q
+from core.mail import render_email
+from programs.models import Session
 
-from .. import rules
-from ..models import (
-    Completion,
-    ReminderLog,
-)
+from .. import rules, selectors
+from ..models import ReminderLog
 
 logger = logging.getLogger(__name__)
 
 
-def reminder_due_sessions(*, now=None):
-    """Sessions whose deadline is at most REMINDER_DAYS_BEFORE days away and not reminded yet."""
-    now = now or timezone.now()
-    window = dt.timedelta(days=rules.window_days())
-    lead = dt.timedelta(days=rules.REMINDER_DAYS_BEFORE)
-    return (
-        Session.objects.filter(ends_at__lte=now - window + lead, ends_at__gt=now - window)
-        .exclude(Exists(ReminderLog.objects.filter(session=OuterRef("pk"))))
-        .select_related("module", "group__round__program__organisation")
-    )
-
-
-def reminder_recipients(*, session: Session) -> list[tuple[str, str]]:
-    """(e-mail, name) of everyone who attended and has not answered: from completions only."""
-    rows = (
-        Attendance.objects.filter(
-            holding_place_q("enrollment__"),
-            session=session,
-            status=Attendance.Status.PRESENT,
-            enrollment__group_id=session.group_id,
-            enrollment__person__active=True,
-        )
-        .exclude(
-            Exists(
-                Completion.objects.filter(
-                    enrollment=OuterRef("enrollment"), session=OuterRef("session")
-                )
-            )
-        )
-        .values_list(
-            "enrollment__person__user__email",
-            "enrollment__person__email",
-            "enrollment__person__first_name",
-        )
-    )
-    recipients = []
-    for user_email, person_email, first_name in rows:
-        email = user_email or person_email
-        if email:
-            recipients.append((email, first_name))
-    return sorted(recipients)
-
-
 def reminder_message(*, session: Session, email: str, first_name: str) -> EmailMultiAlternatives:
-    """The Swedish reminder: which module, the deadline and the link. Never any answer."""
+    """The Swedish reminder: which module, the deadline and the link. Never any answer.
+
+    Text and HTML, like every e-mail (``core.mail``).
+    """
     organisation = session.group.round.program.organisation
     url = site_url(
         reverse("evaluations:answer", kwargs={"org": organisation.slug, "session_id": session.pk})
@@ -82,10 +35,7 @@ def reminder_message(*, session: Session, email: str, first_name: str) -> EmailM
         "deadline": timezone.localtime(rules.deadline(session.ends_at)),
         "url": url,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("evaluations/email/reminder_subject.txt", context).strip()
-        text = render_to_string("evaluations/email/reminder.txt", context)
-    return EmailMultiAlternatives(subject, text, to=[email])
+    return render_email("evaluations/email/reminder", context, to=[email])
 
 
 def reminders_send(*, now=None) -> dict:
@@ -97,7 +47,7 @@ def reminders_send(*, now=None) -> dict:
     Returns {"sessions": n, "emails": m}.
     """
     sessions = emails = 0
-    for session in reminder_due_sessions(now=now):
+    for session in selectors.reminder_due_sessions(now=now):
         try:
             with transaction.atomic():
                 log = ReminderLog.objects.create(
@@ -105,7 +55,7 @@ def reminders_send(*, now=None) -> dict:
                 )
         except IntegrityError:  # another run claimed it
             continue
-        recipients = reminder_recipients(session=session)
+        recipients = selectors.reminder_recipients(session=session)
         try:
             messages = [
                 reminder_message(session=session, email=email, first_name=name)

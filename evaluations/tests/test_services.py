@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from core.models import OutboxTask
-from evaluations import services
+from evaluations import selectors, services
 from evaluations.models import (
     Completion,
     EffectEntry,
@@ -135,10 +135,10 @@ def test_second_submit_stores_nothing_and_says_already_answered(setup):
 def test_a_page_loaded_before_another_tab_answered_still_stores_nothing(setup):
     """The page's facts say "not answered"; the submit reads them again and keeps the first."""
     session, enrollment = setup.sessions[1], setup.enrollments[0]
-    enrollment.answer_facts = services.AnswerFacts(
+    enrollment.answer_facts = selectors.AnswerFacts(
         session_id=session.pk, answered=False, present=True
     )
-    assert services.answer_state(enrollment=enrollment, session=session) == "open"
+    assert selectors.answer_state(enrollment=enrollment, session=session) == "open"
     answer(setup.enrollments[0], session, value=6)
 
     second = services.evaluation_submit(
@@ -146,8 +146,8 @@ def test_a_page_loaded_before_another_tab_answered_still_stores_nothing(setup):
     )
 
     assert second.stored is False
-    assert services.answer_state(enrollment=enrollment, session=session) == "open"
-    assert services.answer_state(enrollment=enrollment, session=session, fresh=True) == "answered"
+    assert selectors.answer_state(enrollment=enrollment, session=session) == "open"
+    assert selectors.answer_state(enrollment=enrollment, session=session, fresh=True) == "answered"
     assert _counts(session) == {(order, 6): 1 for order in range(1, 6)}
 
 
@@ -318,7 +318,7 @@ def test_editing_a_form_with_answers_creates_a_new_version_and_keeps_old_answers
 def test_saving_unchanged_questions_creates_no_version(setup):
     answer(setup.enrollments[0], setup.sessions[1])
     form = EvaluationForm.objects.get(module=setup.sessions[1].module)
-    current = services.current_version(form)
+    current = selectors.current_version(form)
 
     version = services.evaluation_form_update(
         form=form,

@@ -166,7 +166,7 @@ class FormEditView(ProgramMixin, TemplateView):
             questions = services.default_questions()
             collects = False
         else:
-            version = services.current_version(self.evaluation_form)
+            version = selectors.current_version(self.evaluation_form)
             questions = [services.question_data(q) for q in version.questions.order_by("order")]
             collects = self.evaluation_form.collects_effects
         initial = [{**q.__dict__, "ORDER": order} for order, q in enumerate(questions, start=1)]
@@ -189,7 +189,7 @@ class FormEditView(ProgramMixin, TemplateView):
         settings_form = FormSettingsForm(request.POST)
         if formset.is_valid() and settings_form.is_valid():
             form = services.evaluation_form_ensure(module=self.module)
-            before = services.current_version(form)
+            before = selectors.current_version(form)
             try:
                 version = services.evaluation_form_update(
                     form=form,

@@ -14,7 +14,7 @@ from .. import rules, selectors, services
 from ..forms import AnswerForm
 from ..models import FormVersion
 from ..results import program_results
-from ..services import AnswerState
+from ..selectors import AnswerState
 
 PARTICIPANT = frozenset({Role.PARTICIPANT})
 
@@ -38,7 +38,7 @@ class AnswerView(OrganisationRoleMixin, TemplateView):
             organisation=self.organisation,
             session_id=self.kwargs["session_id"],
         )
-        self.state = services.answer_state(enrollment=self.enrollment, session=self.session)
+        self.state = selectors.answer_state(enrollment=self.enrollment, session=self.session)
 
     def _thanks(self):
         return redirect(
@@ -113,7 +113,7 @@ class ThanksView(OrganisationRoleMixin, TemplateView):
             organisation=self.organisation,
             session_id=self.kwargs["session_id"],
         )
-        state = services.answer_state(enrollment=enrollment, session=session)
+        state = selectors.answer_state(enrollment=enrollment, session=session)
         return super().get_context_data(
             session=session,
             answered=state == AnswerState.ANSWERED,

@@ -3,13 +3,12 @@ and that WeasyPrint fetches nothing but the app's own static files."""
 
 import datetime as dt
 import socket
-import sys
-import types
 
 import pytest
 
 from reports import rendering, services
 from reports.rendering import StaticOnlyURLFetcher
+from reports.selectors import program_in_figures
 from reports.tests.pdf import ink, page_image, pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -181,8 +180,7 @@ def test_fetcher_refuses_everything_but_the_apps_static_files(tmp_path, no_netwo
 def test_pdf_shows_evaluation_results_with_suppressed_cells(
     small_program, hr_user, tmp_path, monkeypatch
 ):
-    module = types.ModuleType("evaluations.selectors")
-    module.program_results = lambda *, program: {
+    evaluations = {
         "mean": 4.8,
         "answers": 60,
         "response_rate": 0.9,
@@ -196,7 +194,9 @@ def test_pdf_shows_evaluation_results_with_suppressed_cells(
         ],
         "effects_by_theme": [{"label": "Ökad helhetssyn i chefsrollen", "count": 12}],
     }
-    monkeypatch.setitem(sys.modules, "evaluations.selectors", module)
+    monkeypatch.setattr(
+        program_in_figures, "evaluation_figures", lambda *, program, as_of: evaluations
+    )
 
     pdf = rendering.render_status_report(_report(small_program, hr_user))
     text, rows = pdf_text(pdf, tmp_path), pdf_text(pdf, tmp_path, layout=True)

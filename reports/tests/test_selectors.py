@@ -2,14 +2,13 @@
 evaluation results it reads from the evaluations app."""
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from evaluations.tests.factories import answer_all, close_window, make_group, make_program
 from programs.tests.factories import CheckInFactory
 from reports import selectors
 from reports.tests.conftest import grow_program
@@ -119,37 +118,39 @@ def test_check_ins_after_the_period_are_not_carried(small_program, check_ins):
     ]
 
 
-def _evaluation_selectors(monkeypatch, **functions):
-    """Stand in for evaluations.selectors, which is being built: with or without its API."""
-    module = types.ModuleType("evaluations.selectors")
-    for name, function in functions.items():
-        setattr(module, name, function)
-    monkeypatch.setitem(sys.modules, "evaluations.selectors", module)
-
-
-def test_evaluation_figures_are_none_while_evaluations_has_no_program_results(
-    small_program, monkeypatch
-):
-    _evaluation_selectors(monkeypatch)
-
+def test_evaluation_figures_are_none_while_nobody_has_answered(small_program):
     assert selectors.evaluation_figures(program=small_program.program) is None
 
 
-def test_evaluation_figures_read_program_results_when_it_exists(small_program, monkeypatch):
-    def program_results(*, program):
-        assert program == small_program.program
-        return {
-            "mean": 4.8,
-            "answers": 120,
-            "response_rate": 0.9,
-            "by_group": [{"label": "Grupp 3", "mean": None, "answers": 4}],
-        }
+def test_evaluation_figures_are_the_evaluation_results_with_the_k_rule_applied(org):
+    """Liten (4 people) is too few; Stor is hidden too, or the total would give Liten away."""
+    program = make_program(org)
+    large = make_group(program=program, size=6, name="Stor")
+    small = make_group(program=program, size=4, name="Liten")
+    answer_all(large, 1, 6, value=5)
+    answer_all(small, 1, 4, value=3)
+    close_window(large.sessions[1], small.sessions[1])
 
-    _evaluation_selectors(monkeypatch, program_results=program_results)
+    figures = selectors.evaluation_figures(program=program)
 
-    assert selectors.evaluation_figures(program=small_program.program) == {
-        "mean": 4.8,
-        "answers": 120,
-        "response_rate": 0.9,
-        "by_group": [{"label": "Grupp 3", "mean": None, "answers": 4}],
+    assert figures == {
+        "mean": 4.2,
+        "answers": 10,
+        "response_rate": 1.0,
+        "by_module": [
+            {"label": "1. Del av en helhet", "mean": 4.2, "answers": 10},
+            {"label": "2. Klar ledare", "mean": None, "answers": 0},
+            {"label": "3. Säker chef", "mean": None, "answers": 0},
+            {"label": "4. Initiativrik utvecklare", "mean": None, "answers": 0},
+        ],
+        "by_round": [{"label": "Omgång 1", "mean": 4.2, "answers": 10}],
+        "by_group": [
+            {"label": "Omgång 1, Stor", "mean": None, "answers": 6},
+            {"label": "Omgång 1, Liten", "mean": None, "answers": 4},
+        ],
+        "effects_by_theme": [
+            {"label": "Ökad helhetssyn i chefsrollen", "count": None},
+            {"label": "Tydligare chefer och säkrare beslut", "count": None},
+            {"label": "Bättre på att leda förändring", "count": None},
+        ],
     }

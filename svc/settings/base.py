@@ -328,7 +328,14 @@ SESSION_REMINDER_DAYS = _env("SESSION_REMINDER_DAYS", int, 7)
 AGREEMENT_REMINDER_DAYS = _env("AGREEMENT_REMINDER_DAYS", int, 14)
 if SESSION_REMINDER_DAYS < 1:
     raise ImproperlyConfigured("SESSION_REMINDER_DAYS must be at least 1.")
-EVALUATION_MIN_RESPONSES = max(5, _env("EVALUATION_MIN_RESPONSES", int, 5))
+# k may be raised, never lowered: the floor is the evaluations app's rule, named there once.
+from evaluations.rules import ABSOLUTE_MIN_RESPONSES  # noqa: E402
+
+EVALUATION_MIN_RESPONSES = _env("EVALUATION_MIN_RESPONSES", int, ABSOLUTE_MIN_RESPONSES)
+if EVALUATION_MIN_RESPONSES < ABSOLUTE_MIN_RESPONSES:
+    raise ImproperlyConfigured(
+        f"EVALUATION_MIN_RESPONSES must be at least {ABSOLUTE_MIN_RESPONSES}."
+    )
 EVALUATION_WINDOW_DAYS = _env("EVALUATION_WINDOW_DAYS", int, 14)
 if EVALUATION_WINDOW_DAYS < 1:
     raise ImproperlyConfigured("EVALUATION_WINDOW_DAYS must be at least 1.")
