@@ -1,0 +1,25 @@
+"""The models of the programs app.
+
+``structure``: programs, modules, rounds, development groups, enrollments and
+check-ins. ``sessions``: sessions and attendance. ``agreements``: agreements,
+their questions, reviewer changes and agreement reminders.
+"""
+
+from .agreements import Agreement, AgreementField, AgreementReminder, ReviewerChange
+from .sessions import Attendance, Session
+from .structure import CheckIn, Enrollment, Group, Module, Program, Round
+
+__all__ = [
+    "Agreement",
+    "AgreementField",
+    "AgreementReminder",
+    "Attendance",
+    "CheckIn",
+    "Enrollment",
+    "Group",
+    "Module",
+    "Program",
+    "ReviewerChange",
+    "Round",
+    "Session",
+]
