@@ -1,12 +1,13 @@
 """The models of the programs app.
 
 ``structure``: programs, modules, rounds, development groups, enrollments and
-check-ins. ``sessions``: sessions and attendance. ``agreements``: agreements,
-their questions, reviewer changes and agreement reminders.
+check-ins. ``sessions``: sessions, attendance, invitation requests and session
+reminders. ``agreements``: agreements, their questions, reviewer changes and
+agreement reminders.
 """
 
 from .agreements import Agreement, AgreementField, AgreementReminder, ReviewerChange
-from .sessions import Attendance, Session
+from .sessions import Attendance, InvitationRequest, Session, SessionReminder
 from .structure import CheckIn, Enrollment, Group, Module, Program, Round
 
 __all__ = [
@@ -17,9 +18,11 @@ __all__ = [
     "CheckIn",
     "Enrollment",
     "Group",
+    "InvitationRequest",
     "Module",
     "Program",
     "ReviewerChange",
     "Round",
     "Session",
+    "SessionReminder",
 ]

@@ -1,8 +1,15 @@
-"""A group's sessions and the attendance registered at them."""
+"""A group's sessions, the attendance registered at them, and the e-mail asked for about them.
 
+``InvitationRequest`` and ``SessionReminder`` are the record of what was asked
+for; the e-mail itself goes out through the outbox (``core.outbox``), whose
+task row is only the delivery.
+"""
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import OutboxTask
 from participants.models import Consultant
 
 from .structure import Enrollment, Group, Module
@@ -70,3 +77,49 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.enrollment.person} · {self.session} · {self.get_status_display()}"
+
+
+class InvitationRequest(models.Model):
+    """An HR coordinator asked for a group's invitations to be sent.
+
+    The invitations page and the "already sent" rule read these rows. ``outbox``
+    is the task that mails the members: its state says whether the request
+    waits, is being sent, was sent (and to whom) or failed.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitation_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    send_again = models.BooleanField(default=False)
+    outbox = models.OneToOneField(
+        OutboxTask, on_delete=models.PROTECT, related_name="invitation_request"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["group", "-created_at"], name="invitation_request_group"),
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SessionReminder(models.Model):
+    """The reminder before a session was queued for a member: once per member and session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "enrollment"], name="session_reminder_once_per_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.session}"
