@@ -89,6 +89,14 @@ class SendRequest:
         return self.request.created_at
 
     @property
+    def state(self) -> str:
+        return self.row.state
+
+    @property
+    def finished_at(self):
+        return self.row.finished_at
+
+    @property
     def requested_by(self) -> str:
         user = self.request.requested_by
         return user.get_full_name() if user is not None else ""
