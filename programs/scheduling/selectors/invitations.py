@@ -1,6 +1,7 @@
 """Reads: who gets a group's invitation and how, the state of each request to send it, and
 the "already sent" rule that the writes apply too."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -85,7 +86,7 @@ class SendRequest:
         return self.request.outbox
 
     @property
-    def created_at(self):
+    def created_at(self) -> dt.datetime:
         return self.request.created_at
 
     @property
@@ -93,7 +94,7 @@ class SendRequest:
         return self.row.state
 
     @property
-    def finished_at(self):
+    def finished_at(self) -> dt.datetime | None:
         return self.row.finished_at
 
     @property
