@@ -482,6 +482,34 @@ def test_invitation_task_continues_after_smtp_trouble_without_repeating(invited_
     assert len(calls) == 4
 
 
+@pytest.mark.django_db(transaction=True)
+def test_invitation_task_after_its_last_try_marks_the_request_failed(invited_group):
+    from programs.tasks import MAX_RETRIES, send_group_invitations
+
+    group, _ = invited_group
+
+    def refused(self, messages):
+        raise ConnectionRefusedError("SMTP server not answering")
+
+    with mock.patch.object(EmailBackend, "send_messages", refused):
+        request = _send(group)
+        last = send_group_invitations.apply(
+            kwargs={"group_id": group.pk, "outbox_id": str(request.row.pk)},
+            retries=MAX_RETRIES,
+            throw=False,
+        )
+
+    request.row.refresh_from_db()
+    assert last.state == "FAILURE"
+    assert (request.row.state, request.row.error) == (
+        OutboxTask.State.FAILED,
+        "SMTP server not answering",
+    )
+    assert scheduling.invitation_state_label(request.row) == (
+        "Misslyckades: e-posten kunde inte skickas. Försök igen senare."
+    )
+
+
 def test_invitation_overview_says_who_can_be_reached(org, invited_group):
     group, enrollments = invited_group
     enrollments[2].person.email = ""
