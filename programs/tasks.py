@@ -4,13 +4,17 @@ The send tasks are published through the outbox (``core.outbox.enqueue``) and
 receive ``outbox_id``. They read their own OutboxTask row first: a row already
 done or failed (superseded by "send again") sends nothing, and an invitation
 run that stopped half-way (SMTP down, worker lost) continues after the members
-its row already lists. That is what keeps a re-delivered task from mailing
-anyone twice.
+its row already lists. That is what keeps a re-delivered task mailing nobody
+twice.
+
+SMTP trouble (smtplib errors are OSErrors) is retried by Celery
+(``autoretry_for``) 1, 2, 4, 8 and 16 minutes later; after the last try the
+row is marked failed, so the invitations page says so.
 """
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from core.models import OutboxTask
@@ -28,6 +32,26 @@ from .agreements.mail import (  # noqa: F401
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 60
+MAX_RETRIES = 5
+SMTP_RETRY = {
+    "autoretry_for": (OSError,),
+    "max_retries": MAX_RETRIES,
+    "retry_backoff": RETRY_SECONDS,
+    "retry_backoff_max": RETRY_SECONDS * 2 ** (MAX_RETRIES - 1),
+    "retry_jitter": False,
+}
+
+
+class SendTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """The last try failed on SMTP too: the row says "failed", for the page."""
+        outbox_id = kwargs.get("outbox_id")
+        if not isinstance(exc, OSError) or outbox_id is None:
+            return
+        logger.error("%s gave up after %d tries", self.name, self.request.retries + 1)
+        OutboxTask.objects.filter(pk=outbox_id).update(
+            state=OutboxTask.State.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+        )
 
 
 def _own_row(outbox_id: str | None) -> OutboxTask | None:
@@ -45,22 +69,12 @@ def _mark_done(row: OutboxTask | None, result: dict) -> None:
         )
 
 
-def _retry_or_fail(task, row: OutboxTask | None, exc: Exception):
-    """SMTP trouble: try again later; after the last try, mark the row failed for the page."""
-    if task.request.retries >= task.max_retries:
-        logger.error("%s gave up after %d tries", task.name, task.request.retries + 1)
-        if row is not None:
-            OutboxTask.objects.filter(pk=row.pk).update(
-                state=OutboxTask.State.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
-            )
-        raise exc
-    raise task.retry(exc=exc, countdown=RETRY_SECONDS * 2**task.request.retries)
-
-
-@shared_task(name=scheduling.SEND_INVITATIONS, bind=True, max_retries=5)
+@shared_task(name=scheduling.SEND_INVITATIONS, base=SendTask, **SMTP_RETRY)
 def send_group_invitations(
-    self, *, group_id: int, requested_by: int | None = None, outbox_id: str | None = None
+    *, group_id: int, requested_by: int | None = None, outbox_id: str | None = None
 ) -> dict:
+    """Mail the group's invitations. ``requested_by`` is only accepted from rows queued before
+    InvitationRequest kept who asked."""
     row = _own_row(outbox_id)
     if _finished(row):
         return row.result or {}
@@ -70,27 +84,19 @@ def send_group_invitations(
         if row is not None:
             OutboxTask.objects.filter(pk=row.pk).update(result={"sent": sorted(sent)})
 
-    try:
-        result = scheduling.invitations_deliver(
-            group_id=group_id, already_sent=already, on_sent=record
-        )
-    except OSError as exc:  # smtplib errors are OSErrors
-        _retry_or_fail(self, row, exc)
+    result = scheduling.invitations_deliver(group_id=group_id, already_sent=already, on_sent=record)
     _mark_done(row, result)
     return result
 
 
-@shared_task(name=scheduling.SEND_REMINDER, bind=True, max_retries=5)
+@shared_task(name=scheduling.SEND_REMINDER, base=SendTask, **SMTP_RETRY)
 def send_session_reminder(
-    self, *, session_id: int, enrollment_id: int, outbox_id: str | None = None
+    *, session_id: int, enrollment_id: int, outbox_id: str | None = None
 ) -> dict:
     row = _own_row(outbox_id)
     if _finished(row):
         return row.result or {}
-    try:
-        result = scheduling.reminder_deliver(session_id=session_id, enrollment_id=enrollment_id)
-    except OSError as exc:
-        _retry_or_fail(self, row, exc)
+    result = scheduling.reminder_deliver(session_id=session_id, enrollment_id=enrollment_id)
     _mark_done(row, result)
     return result
 

@@ -5,13 +5,12 @@ link, so nothing private sits in a mailbox.
 """
 
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.links import site_url
+from core.mail import render_email
 from core.outbox import outbox_task
 from participants.models import Person
 
@@ -50,13 +49,7 @@ def agreement_message(
         "session": session,
         "url": site_url(path),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("programs/email/agreement_mail_subject.txt", context).strip()
-        text = render_to_string("programs/email/agreement_mail.txt", context)
-        html = render_to_string("programs/email/agreement_mail.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[_address(recipient)])
-    message.attach_alternative(html, "text/html")
-    return message
+    return render_email("programs/email/agreement_mail", context, to=[_address(recipient)])
 
 
 # The state an agreement must still be in for its e-mail to make sense.

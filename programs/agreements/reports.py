@@ -16,7 +16,7 @@ from participants.models import Organisation, Person, Role, User
 
 from ..models import Agreement, Enrollment, Group, Program, ReviewerChange, Round, Session
 from ..places import holding_place_q
-from ..scheduling.access import sessions_visible_to
+from ..scheduling.selectors.visibility import sessions_visible_to
 from ..selectors import (
     group_for_organisation_or_404,
     group_roster,

@@ -1,4 +1,7 @@
-"""Sessions, invitations, reminders, attendance and completion: the writes and the reads they need.
+"""Sessions, invitations, reminders, attendance and completion.
+
+Writes live in ``services``, reads in ``selectors``, one module per topic;
+this package names the public functions of both.
 
 Rules (each with one Swedish message):
 - a group's sessions follow the module order, and a module starts only after the
@@ -7,44 +10,23 @@ Rules (each with one Swedish message):
   organisation (another organisation's booking is named without details);
 - present or absent can be registered from the session's first day; excused
   (anmäld frånvaro) also before;
-- an enrollment is completed when every module of its program was attended (present).
+- an enrollment is completed when every module of its program was attended (present);
+- a group's invitations count as sent while a request for them has not failed
+  (``invitations_asked_for``): a new request then needs "send again".
 
-E-mail goes through the outbox (``core.outbox``): the ``OutboxTask`` rows are the
-record of what was asked for and what went out. A group's invitation request is
-one row (``programs.send_group_invitations``) whose result lists the members
-already mailed, so a re-delivered task mails nobody twice. A reminder is one row
-per member and session (``programs.send_session_reminder``); an existing row
-means the reminder has been taken care of.
+E-mail goes through the outbox (``core.outbox``), whose task rows are the
+delivery; what was asked for is kept in this app. A request to send a group's
+invitations is an ``InvitationRequest`` with its task
+(``programs.send_group_invitations``), whose result lists the members already
+mailed, so a re-delivered task mails nobody twice. A reminder is a
+``SessionReminder`` per member and session, with its task
+(``programs.send_session_reminder``); an existing one means the reminder has
+been taken care of.
 
 Reads are scoped to one organisation and, for a process leader, to the groups
 they lead (as one of the group's process leaders or as a session's process leader).
 """
 
-from .access import (  # noqa: F401
-    group_sessions,
-    group_visible_or_404,
-    groups_visible_to,
-    participant_sessions,
-    process_leaders_for,
-    session_visible_or_404,
-    sessions_in,
-    sessions_visible_to,
-)
-from .attendance import (  # noqa: F401
-    AttendanceResult,
-    AttendanceRow,
-    GroupProgress,
-    Rates,
-    RoundProgress,
-    SessionRates,
-    attendance_field,
-    attendance_opens_on,
-    attendance_register,
-    attendance_rows,
-    enrollments_completion_update,
-    group_progress,
-    program_progress,
-)
 from .common import (  # noqa: F401
     IN_FLIGHT,
     LOGIN_LINK_GRACE,
@@ -55,33 +37,63 @@ from .common import (  # noqa: F401
     reminder_days,
     when_text,
 )
-from .invitations import (  # noqa: F401
+from .selectors.attendance import (  # noqa: F401
+    AttendanceRow,
+    GroupProgress,
+    Rates,
+    RoundProgress,
+    SessionRates,
+    attendance_rows,
+    group_progress,
+    program_progress,
+)
+from .selectors.invitations import (  # noqa: F401
     InvitationOverview,
-    InvitationRequest,
-    LoginLinksResult,
     MemberContact,
     SendRequest,
-    group_login_links_send,
-    invitation_message,
     invitation_overview,
     invitation_requests,
     invitation_state_label,
-    invitations_deliver,
-    invitations_send,
+    invitations_asked_for,
+    line_managers_without_login,
 )
-from .overview import (  # noqa: F401
+from .selectors.overview import (  # noqa: F401
     ProcessLeaderOverview,
     month_bounds,
     month_sessions,
     nearest_session_months,
     process_leader_overview,
 )
-from .plans import (  # noqa: F401
+from .selectors.plans import SessionPlan, schedule_plans  # noqa: F401
+from .selectors.visibility import (  # noqa: F401
+    group_sessions,
+    group_visible_or_404,
+    groups_visible_to,
+    participant_sessions,
+    process_leaders_for,
+    session_visible_or_404,
+    sessions_in,
+    sessions_visible_to,
+)
+from .services.attendance import (  # noqa: F401
+    AttendanceResult,
+    attendance_field,
+    attendance_opens_on,
+    attendance_register,
+    enrollments_completion_update,
+)
+from .services.invitations import (  # noqa: F401
+    InvitationsResult,
+    LoginLinksResult,
+    group_login_links_send,
+    invitation_message,
+    invitations_deliver,
+    invitations_send,
+)
+from .services.plans import (  # noqa: F401
     PLAN_FIELDS,
     ScheduleResult,
-    SessionPlan,
     group_schedule_save,
     plan_field,
-    schedule_plans,
 )
-from .reminders import reminder_deliver, reminders_queue  # noqa: F401
+from .services.reminders import reminder_deliver, reminders_queue  # noqa: F401

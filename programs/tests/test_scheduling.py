@@ -24,7 +24,7 @@ from participants.tests.factories import (
     UserFactory,
 )
 from programs import scheduling
-from programs.models import Attendance, Enrollment, Session
+from programs.models import Attendance, Enrollment, InvitationRequest, Session, SessionReminder
 from programs.tests.factories import (
     AttendanceFactory,
     EnrollmentFactory,
@@ -482,6 +482,34 @@ def test_invitation_task_continues_after_smtp_trouble_without_repeating(invited_
     assert len(calls) == 4
 
 
+@pytest.mark.django_db(transaction=True)
+def test_invitation_task_after_its_last_try_marks_the_request_failed(invited_group):
+    from programs.tasks import MAX_RETRIES, send_group_invitations
+
+    group, _ = invited_group
+
+    def refused(self, messages):
+        raise ConnectionRefusedError("SMTP server not answering")
+
+    with mock.patch.object(EmailBackend, "send_messages", refused):
+        request = _send(group)
+        last = send_group_invitations.apply(
+            kwargs={"group_id": group.pk, "outbox_id": str(request.row.pk)},
+            retries=MAX_RETRIES,
+            throw=False,
+        )
+
+    request.row.refresh_from_db()
+    assert last.state == "FAILURE"
+    assert (request.row.state, request.row.error) == (
+        OutboxTask.State.FAILED,
+        "SMTP server not answering",
+    )
+    assert scheduling.invitation_state_label(request.row) == (
+        "Misslyckades: e-posten kunde inte skickas. Försök igen senare."
+    )
+
+
 def test_invitation_overview_says_who_can_be_reached(org, invited_group):
     group, enrollments = invited_group
     enrollments[2].person.email = ""
@@ -521,6 +549,46 @@ def test_login_links_right_after_the_invitations_skip_the_members(invited_group)
     assert [m for m in mail.outbox if m.subject.startswith("Din inloggning")] == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_invitations_send_records_who_asked_and_whether_again(invited_group):
+    group, _ = invited_group
+    asker = UserFactory(full_name="Hanna Holm")
+
+    first = _send(group, requested_by=asker)
+    second = _send(group, send_again=True)
+
+    assert list(
+        InvitationRequest.objects.order_by("created_at").values_list(
+            "group", "requested_by", "send_again", "outbox"
+        )
+    ) == [
+        (group.pk, asker.pk, False, first.row.pk),
+        (group.pk, None, True, second.row.pk),
+    ]
+    assert [r.requested_by for r in scheduling.invitation_requests(group=group)] == [
+        "",
+        "Hanna Holm",
+    ]
+
+
+def test_invitations_asked_for_agrees_with_each_request(program):
+    group, _ = make_group(program[0])
+    for state in OutboxTask.State.values:
+        row = OutboxTask.objects.create(task_name=scheduling.SEND_INVITATIONS, state=state)
+        InvitationRequest.objects.create(group=group, outbox=row)
+
+    asked_for = set(scheduling.invitations_asked_for(group=group).values_list("outbox", flat=True))
+
+    requests = scheduling.invitation_requests(group=group)
+    assert len(requests) == 4
+    assert {r.row.pk for r in requests if r.asked_for} == asked_for
+    assert sorted(OutboxTask.objects.filter(pk__in=asked_for).values_list("state", flat=True)) == [
+        "done",
+        "pending",
+        "queued",
+    ]
+
+
 # --- Reminders ------------------------------------------------------------------------------------
 
 
@@ -556,6 +624,25 @@ def test_reminders_go_out_once_per_member_and_session_within_the_window(
     assert "Om 2 dagar börjar modul 1, Del av en helhet, för Grupp Ek:" in mail.outbox[0].body
     events = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")
     assert [str(e["uid"]) for e in events] == [f"session-{soon.pk}@svc.example"]
+
+
+def test_reminders_queue_records_each_member_and_session(org, program):
+    _, modules = program
+    group, enrollments = make_group(program[0], members=2)
+    now = timezone.now()
+    session = SessionFactory(
+        group=group,
+        module=modules[0],
+        starts_at=now + dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=1, hours=7),
+    )
+
+    queued = scheduling.reminders_queue()
+
+    assert queued == 2
+    assert sorted(SessionReminder.objects.values_list("session", "enrollment")) == sorted(
+        (session.pk, e.pk) for e in enrollments
+    )
 
 
 @pytest.mark.django_db(transaction=True)

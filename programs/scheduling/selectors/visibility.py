@@ -1,4 +1,4 @@
-"""Who sees which groups and sessions."""
+"""Reads: who sees which groups and sessions, and a group's or a participant's sessions."""
 
 from django.db.models import (
     Exists,
@@ -10,10 +10,8 @@ from django.http import Http404
 
 from participants.models import Consultant, Organisation, Role, User
 
-from ..models import Group, Session
-from .common import place_holders
-
-# --- Who sees which groups and sessions ----------------------------------------------------
+from ...models import Group, Session
+from ..common import place_holders
 
 
 def _leads_group(user: User, group_ref: str) -> Q:

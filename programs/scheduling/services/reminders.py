@@ -1,33 +1,28 @@
-"""Reminders before each session."""
+"""Writes: the reminder e-mail before each session, once per member and session."""
 
 import datetime as dt
 from collections import defaultdict
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.links import site_url
-from core.models import OutboxTask
+from core.mail import mail_language, render_email
 from core.outbox import enqueue
 
-from ..calendar import sessions_ics
-from ..models import Session
-from .common import SEND_REMINDER, place_holders, reminder_days
-
-# --- Reminders -------------------------------------------------------------------------------
+from ...calendar import sessions_ics
+from ...models import Session, SessionReminder
+from ..common import SEND_REMINDER, place_holders, reminder_days
 
 
 def reminders_queue(*, now: dt.datetime | None = None) -> int:
     """Queue a reminder to each member of each session starting within SESSION_REMINDER_DAYS.
 
-    Once per member and session: a pair that already has a reminder row gets
+    Once per member and session: a pair that already has a SessionReminder gets
     none. Returns how many were queued.
-    Side effects: one OutboxTask ``programs.send_session_reminder`` per member
-    and session, published after commit.
+    Side effects: one SessionReminder and one OutboxTask ``programs.send_session_reminder``
+    per member and session, published after commit.
     """
     now = now or timezone.now()
     horizon = now + dt.timedelta(days=reminder_days())
@@ -46,20 +41,22 @@ def reminders_queue(*, now: dt.datetime | None = None) -> int:
             .values_list("pk", "group_id")
         ):
             members[group_id].append(pk)
-        done = {
-            (kwargs["session_id"], kwargs["enrollment_id"])
-            for kwargs in OutboxTask.objects.filter(
-                task_name=SEND_REMINDER, kwargs__session_id__in=list(sessions)
-            ).values_list("kwargs", flat=True)
-        }
-        queued = 0
-        for session_id, group_id in sorted(sessions.items()):
-            for enrollment_id in members[group_id]:
-                if (session_id, enrollment_id) in done:
-                    continue
-                enqueue(SEND_REMINDER, session_id=session_id, enrollment_id=enrollment_id)
-                queued += 1
-    return queued
+        done = set(
+            SessionReminder.objects.filter(session_id__in=list(sessions)).values_list(
+                "session_id", "enrollment_id"
+            )
+        )
+        due = [
+            SessionReminder(session_id=session_id, enrollment_id=enrollment_id)
+            for session_id, group_id in sorted(sessions.items())
+            for enrollment_id in members[group_id]
+            if (session_id, enrollment_id) not in done
+        ]
+        for reminder in SessionReminder.objects.bulk_create(due):
+            enqueue(
+                SEND_REMINDER, session_id=reminder.session_id, enrollment_id=reminder.enrollment_id
+            )
+    return len(due)
 
 
 def reminder_deliver(
@@ -97,13 +94,9 @@ def reminder_deliver(
             reverse("svc:participant_start", kwargs={"org": program.organisation.slug})
         ),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("programs/email/reminder_subject.txt", context).strip()
-        text = render_to_string("programs/email/reminder.txt", context)
-        html = render_to_string("programs/email/reminder.html", context)
+    message = render_email("programs/email/reminder", context, to=[address])
+    with mail_language():
         ics = sessions_ics([session], name=f"{program.name}: {session.group}")
-    message = EmailMultiAlternatives(subject, text, to=[address])
-    message.attach_alternative(html, "text/html")
     message.attach(f"modul-{session.module.order}.ics", ics, "text/calendar")
     message.send()
     return {"sent": True}

@@ -1,6 +1,5 @@
-"""Scheduling a group's four sessions: module order and no double-booking."""
+"""Writes: scheduling a group's four sessions, in module order and without double-booking."""
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -8,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.models import OutboxTask
 from participants.models import Consultant
 
-from ..models import Group, Module, Session
-from ..services import session_save
-from .common import SEND_INVITATIONS, when_text
-
-# --- Scheduling a group's sessions ---------------------------------------------------------
+from ...models import Group, Session
+from ...services import session_save
+from ..common import when_text
+from ..selectors.invitations import invitations_asked_for
+from ..selectors.plans import SessionPlan
 
 PLAN_FIELDS = ("starts_at", "ends_at", "venue", "process_leader")
 
@@ -23,56 +21,6 @@ PLAN_FIELDS = ("starts_at", "ends_at", "venue", "process_leader")
 def plan_field(order: int, name: str) -> str:
     """The key of one module's value, in the scheduling form and in the service's errors."""
     return f"m{order}_{name}"
-
-
-@dataclass
-class SessionPlan:
-    """What the scheduling page asks for one module; no times means "not scheduled yet"."""
-
-    module: Module
-    starts_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
-    venue: str = ""
-    process_leader: Consultant | None = None
-    session: Session | None = None  # the stored session of this module, if any
-
-    @property
-    def has_times(self) -> bool:
-        return self.starts_at is not None and self.ends_at is not None
-
-    def times_changed(self) -> bool:
-        stored = self.session
-        when = (self.starts_at, self.ends_at)
-        return stored is None or (stored.starts_at, stored.ends_at) != when
-
-    def booking_changed(self) -> bool:
-        leader_id = self.process_leader.pk if self.process_leader else None
-        return self.times_changed() or leader_id != self.session.process_leader_id
-
-    def differs_from_stored(self) -> bool:
-        return self.booking_changed() or self.venue != self.session.venue
-
-
-def schedule_plans(*, group: Group) -> list[SessionPlan]:
-    """One plan per module of the group's program, in order, filled from the stored sessions."""
-    modules = Module.objects.filter(program_id=group.round.program_id).order_by("order")
-    stored = {
-        s.module_id: s for s in Session.objects.filter(group=group).select_related("process_leader")
-    }
-    plans = []
-    for module in modules:
-        session = stored.get(module.pk)
-        plans.append(
-            SessionPlan(
-                module=module,
-                starts_at=session.starts_at if session else None,
-                ends_at=session.ends_at if session else None,
-                venue=session.venue if session else "",
-                process_leader=session.process_leader if session else None,
-                session=session,
-            )
-        )
-    return plans
 
 
 def _plan_errors(*, plans: list[SessionPlan]) -> dict[str, list[ValidationError]]:
@@ -257,9 +205,5 @@ def group_schedule_save(*, group: Group, plans: list[SessionPlan]) -> ScheduleRe
                     for name, messages in exc.message_dict.items()
                 }
             ) from exc
-    outdated = times_changed and (
-        OutboxTask.objects.filter(task_name=SEND_INVITATIONS, kwargs__group_id=group.pk)
-        .exclude(state=OutboxTask.State.FAILED)
-        .exists()
-    )
+    outdated = times_changed and invitations_asked_for(group=group).exists()
     return ScheduleResult(changed=len(changed), invitations_outdated=outdated)

@@ -1,4 +1,4 @@
-"""The month view and the process leader's start page."""
+"""Reads: the month view and the process leader's start page."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -19,12 +19,10 @@ from django.utils import timezone
 
 from participants.models import Organisation, Role, User
 
-from ..models import Attendance, Group, Session
-from ..places import holding_place_q
-from .access import groups_visible_to, sessions_in, sessions_visible_to
-from .common import place_holders
-
-# --- Month view and the process leader's start page -----------------------------------------
+from ...models import Attendance, Group, Session
+from ...places import holding_place_q
+from ..common import place_holders
+from .visibility import groups_visible_to, sessions_in, sessions_visible_to
 
 
 def month_bounds(first_day: dt.date) -> tuple[dt.datetime, dt.datetime]:

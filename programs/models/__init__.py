@@ -1,0 +1,28 @@
+"""The models of the programs app.
+
+``structure``: programs, modules, rounds, development groups, enrollments and
+check-ins. ``sessions``: sessions, attendance, invitation requests and session
+reminders. ``agreements``: agreements, their questions, reviewer changes and
+agreement reminders.
+"""
+
+from .agreements import Agreement, AgreementField, AgreementReminder, ReviewerChange
+from .sessions import Attendance, InvitationRequest, Session, SessionReminder
+from .structure import CheckIn, Enrollment, Group, Module, Program, Round
+
+__all__ = [
+    "Agreement",
+    "AgreementField",
+    "AgreementReminder",
+    "Attendance",
+    "CheckIn",
+    "Enrollment",
+    "Group",
+    "InvitationRequest",
+    "Module",
+    "Program",
+    "ReviewerChange",
+    "Round",
+    "Session",
+    "SessionReminder",
+]

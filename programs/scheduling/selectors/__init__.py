@@ -1,0 +1,1 @@
+"""The reads of scheduling, one module per topic; ``programs.scheduling`` names them all."""
