@@ -21,6 +21,9 @@ class OutboxTask(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    # Asked for and not yet run: waiting for the broker, or handed to it.
+    IN_FLIGHT = (State.PENDING, State.QUEUED)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     task_name = models.CharField(max_length=200)
     kwargs = models.JSONField(default=dict)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -12,7 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from core.links import site_url
 
-from ..models import LoginConfirmation, Membership, Organisation, Person, User
+from ..models import LoginConfirmation, LoginLinkRequest, Membership, Organisation, Person, User
 
 _CONFIRMATION_SALT = "participants.login-confirmation"
 
@@ -69,3 +70,15 @@ def pending_confirmations():
         state=LoginConfirmation.State.PENDING,
         created_at__gte=timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
     ).select_related("user", "organisation", "person", "consultant")
+
+
+def login_links_asked_for(*, user_ids, since) -> set[int]:
+    """Of ``user_ids``, the logins whose link was asked for since then or still waits to go."""
+    from core.models import OutboxTask
+
+    return set(
+        LoginLinkRequest.objects.filter(
+            Q(outbox__state__in=OutboxTask.IN_FLIGHT) | Q(created_at__gte=since),
+            user_id__in=user_ids,
+        ).values_list("user_id", flat=True)
+    )

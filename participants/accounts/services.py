@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from core.outbox import enqueue
 
-from ..models import Consultant, LoginConfirmation, Membership, Organisation, Person, User
+from ..models import (
+    Consultant,
+    LoginConfirmation,
+    LoginLinkRequest,
+    Membership,
+    Organisation,
+    Person,
+    User,
+)
 from .mail import SEND_CONFIRMATION, SEND_LOGIN_LINK
 from .selectors import (
     login_for_address,
@@ -116,11 +124,17 @@ def send_login_links(*, people: Iterable[Person]) -> int:
         if state.confirmation is not None:
             enqueue(SEND_CONFIRMATION, confirmation_id=str(state.confirmation.pk))
         elif state.user is not None and state.user.is_active:
-            enqueue(SEND_LOGIN_LINK, user_id=state.user.pk)
+            _login_link_request(user=state.user)
         else:
             continue
         count += 1
     return count
+
+
+def _login_link_request(*, user: User) -> LoginLinkRequest:
+    return LoginLinkRequest.objects.create(
+        user=user, outbox=enqueue(SEND_LOGIN_LINK, user_id=user.pk)
+    )
 
 
 def consultant_login_link_send(*, consultant: Consultant, organisation: Organisation) -> int:
@@ -132,7 +146,7 @@ def consultant_login_link_send(*, consultant: Consultant, organisation: Organisa
     if state.confirmation is not None:
         enqueue(SEND_CONFIRMATION, confirmation_id=str(state.confirmation.pk))
     elif state.user is not None and state.user.is_active:
-        enqueue(SEND_LOGIN_LINK, user_id=state.user.pk)
+        _login_link_request(user=state.user)
     else:
         return 0
     return 1

@@ -5,7 +5,7 @@ consultants and manager imports. ``identity``: what only a login's holder may
 confirm, and each organisation's own sign-in.
 """
 
-from .identity import IdentityProvider, LoginConfirmation
+from .identity import IdentityProvider, LoginConfirmation, LoginLinkRequest
 from .people import (
     STORED_ROLES,
     Consultant,
@@ -27,6 +27,7 @@ __all__ = [
     "IdentityProvider",
     "Level",
     "LoginConfirmation",
+    "LoginLinkRequest",
     "ManagerImport",
     "Membership",
     "Organisation",

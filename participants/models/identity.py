@@ -75,6 +75,23 @@ class LoginConfirmation(models.Model):
         return f"{self.get_kind_display()} · {self.user}"
 
 
+class LoginLinkRequest(models.Model):
+    """A login link asked for (by HR's invitations or login links), apart from the outbox
+    row that delivers it: "was one asked for a moment ago?" is read here."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_link_requests")
+    outbox = models.OneToOneField(
+        "core.OutboxTask", on_delete=models.CASCADE, related_name="login_link_request"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="login_link_request_user")]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class IdentityProvider(models.Model):
     """An organisation's own OpenID Connect sign-in (its identity provider)."""
 

@@ -15,7 +15,7 @@ from ..models import Enrollment
 SEND_INVITATIONS = "programs.send_group_invitations"
 SEND_REMINDER = "programs.send_session_reminder"
 SEND_LOGIN_LINK = "participants.send_login_link"
-IN_FLIGHT = (OutboxTask.State.PENDING, OutboxTask.State.QUEUED)
+IN_FLIGHT = OutboxTask.IN_FLIGHT
 # The error of an invitation task that "send again" replaced before it ran.
 SUPERSEDED = "Superseded by a newer request."
 # A login link asked for this recently is not sent again (a double click, a second HR user).

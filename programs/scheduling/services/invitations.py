@@ -25,6 +25,7 @@ from participants.accounts import (
     LoginState,
     activation_url,
     confirmation_url,
+    login_links_asked_for,
     person_login,
     send_login_links,
 )
@@ -36,7 +37,6 @@ from ..common import (
     IN_FLIGHT,
     LOGIN_LINK_GRACE,
     SEND_INVITATIONS,
-    SEND_LOGIN_LINK,
     SUPERSEDED,
     place_holders,
 )
@@ -154,14 +154,7 @@ def group_login_links_send(*, group: Group) -> LoginLinksResult:
     )
     line_managers = list(line_managers_without_login(group=group))
     user_ids = [p.user_id for p in line_managers + members if p.user_id]
-    # Login links are the participants app's e-mail; their outbox rows are all there is to ask.
-    linked_just_now = set(
-        OutboxTask.objects.filter(
-            Q(state__in=IN_FLIGHT) | Q(created_at__gte=since),
-            task_name=SEND_LOGIN_LINK,
-            kwargs__user_id__in=user_ids,
-        ).values_list("kwargs__user_id", flat=True)
-    )
+    linked_just_now = login_links_asked_for(user_ids=user_ids, since=since)
     due = [
         p
         for p in line_managers + ([] if invited_just_now else members)
