@@ -303,7 +303,7 @@ def status_report_render(*, report_id: int, notify: bool = True) -> StatusReport
 def report_ready_message(*, report: StatusReport, user: User) -> EmailMultiAlternatives:
     """The e-mail telling a steering-group member that a report is ready: a link, not the file.
 
-    In Swedish, like every e-mail (``core.mail``), whatever the report's language.
+    In the report's language, like the report itself.
     """
     program = report.program
     path = reverse(
@@ -316,7 +316,9 @@ def report_ready_message(*, report: StatusReport, user: User) -> EmailMultiAlter
         "user": user,
         "url": site_url(path),
     }
-    return render_email("reports/email/report_ready", context, to=[user.email])
+    return render_email(
+        "reports/email/report_ready", context, to=[user.email], language=report.language
+    )
 
 
 def status_report_notify(*, report_id: int) -> int:

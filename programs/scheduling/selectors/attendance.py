@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from participants.models import Person
 
+from ... import selectors
 from ...models import Attendance, Enrollment, Group, Program, Round, Session
 from ...places import holding_place_q
 from ..common import place_holders
@@ -30,9 +31,7 @@ def attendance_rows(*, session: Session) -> list[AttendanceRow]:
     )
     return [
         AttendanceRow(enrollment=e, status=recorded.get(e.pk))
-        for e in place_holders(group_id=session.group_id)
-        .select_related("person__department")
-        .order_by("person__last_name", "person__first_name", "pk")
+        for e in selectors.group_roster(group=session.group_id)
     ]
 
 

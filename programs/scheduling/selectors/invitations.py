@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from core.models import OutboxTask
 from participants.models import Person, User
 
+from ... import selectors
 from ...models import Enrollment, Group, InvitationRequest, Module, Session
 from ..common import IN_FLIGHT, SUPERSEDED, place_holders
 from .visibility import group_sessions
@@ -153,9 +154,7 @@ def invitation_overview(*, group: Group) -> InvitationOverview:
     """Who will be invited and how, the sessions the invitation holds, and the last requests."""
     members = [
         MemberContact(e)
-        for e in place_holders(group=group)
-        .select_related("person__user")
-        .order_by("person__last_name", "person__first_name", "pk")
+        for e in selectors.group_roster(group=group).select_related("person__user")
     ]
     return InvitationOverview(
         group=group,

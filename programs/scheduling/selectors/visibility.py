@@ -10,6 +10,7 @@ from django.http import Http404
 
 from participants.models import Consultant, Organisation, Role, User
 
+from ... import selectors
 from ...models import Group, Session
 from ..common import place_holders
 
@@ -94,9 +95,6 @@ def participant_sessions(*, user: User, organisation: Organisation) -> QuerySet[
 
 
 def group_sessions(*, group: Group) -> list[Session]:
-    """A group's sessions in module order, loaded for sessions_ics and e-mail."""
-    return list(
-        Session.objects.filter(group=group)
-        .select_related("module__program", "group", "process_leader")
-        .order_by("module__order")
-    )
+    """A group's sessions in module order (``programs.selectors.group_sessions``), with what
+    sessions_ics and e-mail read besides."""
+    return list(selectors.group_sessions(group=group).select_related("module__program", "group"))
