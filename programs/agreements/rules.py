@@ -170,4 +170,4 @@ def reviewer_q(user: User, prefix: str = "enrollment__") -> Q:
 
 
 def reminder_days() -> int:
-    return int(getattr(settings, "AGREEMENT_REMINDER_DAYS", 14))
+    return settings.AGREEMENT_REMINDER_DAYS
