@@ -48,8 +48,7 @@ def program(orebro):
 
 def _group_sizes(program):
     return [
-        g.enrollments.holding_place().count()
-        for g in Group.objects.filter(round__program=program)
+        g.enrollments.holding_place().count() for g in Group.objects.filter(round__program=program)
     ]
 
 
