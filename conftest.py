@@ -38,6 +38,13 @@ def pytest_terminal_summary(terminalreporter):
     write = terminalreporter.write_line
     name = connection.settings_dict["NAME"]
     write(f"Tests ran against {connection.display_name} (test database of {name}).")
+    # The order is random (pytest-randomly); a failure that depends on it repeats with this seed.
+    config = terminalreporter.config
+    if config.pluginmanager.has_plugin("randomly"):
+        seed = config.getoption("randomly_seed")
+        write(f"Tests ran in random order: repeat it with -p randomly --randomly-seed={seed}.")
+    else:
+        write("Tests ran in file order (pytest-randomly is off).")
     if EVIDENCE["worker_pids"]:
         pids = ", ".join(str(p) for p in sorted(EVIDENCE["worker_pids"]))
         write(f"Real `celery worker` process(es) consumed from Redis: pid {pids}.")

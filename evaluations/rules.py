@@ -13,7 +13,6 @@ from django.utils import timezone
 
 # k may be raised by a deployment, never lowered below this.
 ABSOLUTE_MIN_RESPONSES = 5
-DEFAULT_WINDOW_DAYS = 14
 # Reminders go out this many days before the deadline.
 REMINDER_DAYS_BEFORE = 3
 
@@ -27,7 +26,7 @@ def min_responses() -> int:
 
 
 def window_days() -> int:
-    return max(1, int(getattr(settings, "EVALUATION_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)))
+    return settings.EVALUATION_WINDOW_DAYS
 
 
 def deadline(ends_at: dt.datetime) -> dt.datetime:

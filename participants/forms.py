@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
@@ -167,22 +168,18 @@ class ImportUploadForm(ErrorSummaryMixin, forms.Form):
     file = forms.FileField(label=_("File from the HR system"))
 
     def __init__(self, *args, **kwargs):
-        from .imports.files import MAX_BYTES
-
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = gettext(
             "CSV (separated by ; or ,) or XLSX, at most %(size)d MB, with column names in the "
             "first row."
-        ) % {"size": MAX_BYTES // (1024 * 1024)}
+        ) % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        from .imports.files import MAX_BYTES
-
-        if upload.size > MAX_BYTES:
+        if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 gettext("The file is too large. The limit is %(limit)d MB.")
-                % {"limit": MAX_BYTES // (1024 * 1024)}
+                % {"limit": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return upload
 

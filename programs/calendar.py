@@ -19,7 +19,7 @@ PRODID = "-//SVC//Ledarutvecklingsprogram//SV"
 
 
 def session_uid(session: Session) -> str:
-    return f"session-{session.pk}@{getattr(settings, 'CALENDAR_UID_DOMAIN', 'svc.example')}"
+    return f"session-{session.pk}@{settings.CALENDAR_UID_DOMAIN}"
 
 
 def _event(session: Session) -> Event:

@@ -1,5 +1,6 @@
 """Settings come from the environment; bad values stop start-up with a clear message."""
 
+import ast
 import os
 import secrets
 import subprocess
@@ -35,6 +36,14 @@ def _check(settings_module: str, **env) -> subprocess.CompletedProcess:
         ("AXES_FAILURE_LIMIT", "50", "AXES_FAILURE_LIMIT must be between 1 and 10."),
         ("SESSION_IDLE_MINUTES", "0", "SESSION_IDLE_MINUTES must be at least 1."),
         ("EVALUATION_MIN_RESPONSES", "4", "EVALUATION_MIN_RESPONSES must be at least 5."),
+        ("IMPORT_MAX_BYTES", "0", "IMPORT_MAX_BYTES must be at least 1."),
+        ("IMPORT_MAX_ROWS", "many", "Environment variable IMPORT_MAX_ROWS has an invalid value"),
+        ("AGREEMENT_REMINDER_DAYS", "0", "AGREEMENT_REMINDER_DAYS must be at least 1."),
+        (
+            "CALENDAR_UID_DOMAIN",
+            "svc example",
+            "CALENDAR_UID_DOMAIN must be a domain name, without spaces or @.",
+        ),
     ],
 )
 def test_bad_environment_value_fails_at_start_up(variable, value, message):
@@ -43,6 +52,32 @@ def test_bad_environment_value_fails_at_start_up(variable, value, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def _variables_read_in(path: Path) -> set[str]:
+    """Names of the environment variables a settings file reads (_env, env.str, env.db, ...)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        func, first = node.func, node.args[0]
+        reads = (isinstance(func, ast.Name) and func.id == "_env") or (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "env"
+        )
+        if reads and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            names.add(first.value)
+    return names
+
+
+def test_every_environment_variable_is_in_the_readme_table():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Configuration (environment variables)")[1].split("\n## ")[0]
+    listed = {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
+    read = set().union(*(_variables_read_in(p) for p in (ROOT / "svc" / "settings").glob("*.py")))
+
+    assert read - listed == set()
 
 
 def test_production_refuses_the_development_secret_key():

@@ -1,6 +1,6 @@
 """SVG charts that survive a strict CSP: no styles, no scripts, ids unique per chart."""
 
-import re
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from evaluations.charts import distribution_svg, module_means_svg
@@ -27,10 +27,16 @@ def test_every_id_and_reference_carries_the_charts_prefix():
         prefix="c2",
     )
 
-    ids = re.findall(r' id="([^"]+)"', svg)
-    references = re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', svg)
-    assert ids and all(i.startswith("c2-") for i in ids)
-    assert references and all((a or b).startswith("c2-") for a, b in references)
+    elements = list(ET.fromstring(svg).iter())  # noqa: S314 - our own output
+    ids = [element.get("id") for element in elements if "id" in element.attrib]
+    references = [
+        value.removeprefix("url(#").removesuffix(")") if value.startswith("url(#") else value[1:]
+        for element in elements
+        for name, value in element.attrib.items()
+        if value.startswith("url(#") or (name.endswith("href") and value.startswith("#"))
+    ]
+    assert {i[:3] for i in ids} == {"c2-"}
+    assert {r[:3] for r in references} == {"c2-"}
     assert "<style" not in svg and "style=" not in svg
 
 

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 # --- Limits ----------------------------------------------------------------------------
 
-MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
-MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 20_000)
+# The size and row caps are settings (IMPORT_MAX_BYTES, IMPORT_MAX_ROWS), read at each call.
 # An XLSX holding more than this uncompressed, or compressing better than this
 # ratio, is treated as a zip bomb.
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
@@ -47,10 +46,10 @@ def read_table(*, data: bytes, filename: str = "") -> Table:
     """Turn uploaded bytes into a header row and data rows. Raises ImportFileError."""
     if len(data) == 0:
         raise ImportFileError(_("The file is empty."))
-    if len(data) > MAX_BYTES:
+    if len(data) > settings.IMPORT_MAX_BYTES:
         raise ImportFileError(
             _("The file is too large (%(size)s MB). The limit is %(limit)s MB.")
-            % {"size": _mb(len(data)), "limit": _mb(MAX_BYTES)}
+            % {"size": _mb(len(data)), "limit": _mb(settings.IMPORT_MAX_BYTES)}
         )
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data)
@@ -96,7 +95,7 @@ def _read_csv(data: bytes) -> Table:
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
-            if len(rows) >= MAX_ROWS:
+            if len(rows) >= settings.IMPORT_MAX_ROWS:
                 raise ImportFileError(_too_many_rows())
             rows.append((reader.line_num, cells))
     except csv.Error as exc:
@@ -109,7 +108,7 @@ def _read_csv(data: bytes) -> Table:
 
 def _too_many_rows() -> str:
     return _("The file has more than %(limit)d rows. Split it into smaller files.") % {
-        "limit": MAX_ROWS
+        "limit": settings.IMPORT_MAX_ROWS
     }
 
 
@@ -163,7 +162,7 @@ def _read_xlsx(data: bytes) -> Table:
             values = ["" if c is None else c for c in cells]
             if not any(str(v).strip() for v in values):
                 continue
-            if len(rows) >= MAX_ROWS:
+            if len(rows) >= settings.IMPORT_MAX_ROWS:
                 raise ImportFileError(_too_many_rows())
             rows.append((number, values))
     finally:

@@ -7,6 +7,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from participants.imports import ImportFileError, ImportRefused, import_apply, import_preview
 from participants.models import Department, Level, LoginConfirmation, Person, Role
@@ -332,18 +333,16 @@ def test_damaged_xlsx_is_refused(org):
     )
 
 
-def test_too_large_file_is_refused(org, monkeypatch):
-    monkeypatch.setattr("participants.imports.files.MAX_BYTES", 1000)
-
-    message = _refused(org, _csv(GOOD_ROWS * 10))
+def test_too_large_file_is_refused(org):
+    with override_settings(IMPORT_MAX_BYTES=1000):
+        message = _refused(org, _csv(GOOD_ROWS * 10))
 
     assert message == "Filen är för stor (0,0 MB). Gränsen är 0,0 MB."
 
 
-def test_too_many_rows_is_refused(org, monkeypatch):
-    monkeypatch.setattr("participants.imports.files.MAX_ROWS", 3)
-
-    message = _refused(org, _csv(GOOD_ROWS))
+def test_too_many_rows_is_refused(org):
+    with override_settings(IMPORT_MAX_ROWS=3):
+        message = _refused(org, _csv(GOOD_ROWS))
 
     assert message == "Filen har fler än 3 rader. Dela upp den i mindre filer."
 

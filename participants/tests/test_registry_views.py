@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from participants.models import ManagerImport, Person
@@ -227,6 +228,22 @@ def test_unreadable_upload_is_a_field_error_and_stores_nothing(hr, org):
     assert response.status_code == 200
     assert "Filen är varken CSV eller XLSX." in page
     assert "data-error-summary" in page
+    assert ManagerImport.objects.count() == 0
+
+
+def test_upload_over_the_import_max_bytes_setting_is_refused_by_the_form(hr, org):
+    url = reverse("participants:import_upload", kwargs={"org": org.slug})
+    data = b"x" * (1024 * 1024 + 1)
+
+    with override_settings(IMPORT_MAX_BYTES=1024 * 1024):
+        page = hr.get(url)
+        response = hr.post(url, {"file": SimpleUploadedFile("chefer.csv", data, "text/csv")})
+
+    assert page.context["form"].fields["file"].help_text == (
+        "CSV (avgränsad med ; eller ,) eller XLSX, högst 1 MB, med kolumnnamn på första raden."
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": ["Filen är för stor. Gränsen är 1 MB."]}
     assert ManagerImport.objects.count() == 0
 
 

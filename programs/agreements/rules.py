@@ -139,4 +139,4 @@ def answers(*, fields: list[AgreementField], stage: str, texts: dict) -> list[tu
 
 
 def reminder_days() -> int:
-    return int(getattr(settings, "AGREEMENT_REMINDER_DAYS", 14))
+    return settings.AGREEMENT_REMINDER_DAYS

@@ -23,7 +23,7 @@ LOGIN_LINK_GRACE = dt.timedelta(minutes=15)
 
 
 def reminder_days() -> int:
-    return int(getattr(settings, "SESSION_REMINDER_DAYS", 7))
+    return settings.SESSION_REMINDER_DAYS
 
 
 def when_text(moment: dt.datetime) -> str:

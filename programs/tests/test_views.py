@@ -2,12 +2,12 @@
 
 import datetime as dt
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.tests.html import parse, table
 from participants.models import Level, Role
 from participants.tests.factories import (
     ConsultantFactory,
@@ -34,56 +34,6 @@ def sv(msgid: str) -> str:
     """What the page shows for a label in Swedish (the English msgid until the catalogue has it)."""
     with translation.override("sv"):
         return translation.gettext(msgid)
-
-
-# --- Reading tables out of a page ----------------------------------------------------------
-
-
-class _TableParser(HTMLParser):
-    """Collects every <table> as {"id", "caption", "rows"}; a row is a list of cell texts."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables: list[dict] = []
-        self._cell: list[str] | None = None
-        self._caption: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append({"id": dict(attrs).get("id"), "caption": "", "rows": []})
-        elif tag == "caption":
-            self._caption = []
-        elif tag == "tr" and self.tables:
-            self.tables[-1]["rows"].append([])
-        elif tag in ("td", "th") and self.tables:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1]["rows"][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "caption" and self._caption is not None:
-            self.tables[-1]["caption"] = " ".join("".join(self._caption).split())
-            self._caption = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-        if self._caption is not None:
-            self._caption.append(data)
-
-
-def tables(response) -> list[dict]:
-    parser = _TableParser()
-    parser.feed(response.content.decode())
-    return parser.tables
-
-
-def table(response, table_id) -> list[list[str]]:
-    """The body rows (header row dropped) of the table with this id."""
-    found = [t for t in tables(response) if t["id"] == table_id]
-    assert len(found) == 1, f"no single table #{table_id}"
-    return found[0]["rows"][1:]
 
 
 # --- Data ------------------------------------------------------------------------------------
@@ -172,7 +122,7 @@ def test_program_list_without_programs_says_so(client, hr_user, org):
     response = client.get(_list_url(org))
 
     assert response.status_code == 200
-    assert tables(response) == []
+    assert parse(response).select("table") == []
     assert response.context["programs"].count() == 0
     assert 'class="empty-state"' in response.content.decode()
 
@@ -490,7 +440,7 @@ def test_group_detail_shows_attendance_per_member_and_session(
         ["Cecilia Carlsson", excused],
     ]
     assert [row[2] == present for row in attendance] == [True, False, False]
-    header = next(t for t in tables(response) if t["id"] == "attendance")["rows"][0]
+    header = parse(response).rows("attendance")[0]
     assert header[1:] == ["1. Del av en helhet", "2. Klar ledare"]
 
 

@@ -1,13 +1,13 @@
 """The agreement pages: what each party sees and may do, what HR and process leaders see (never
 the texts), every agreement URL tried with other people's ids, and flat query counts."""
 
-import re
 from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.tests import html
 from participants.models import Role
 from participants.tests.factories import (
     ConsultantFactory,
@@ -37,8 +37,8 @@ def _page(response) -> str:
 
 
 def _text(response) -> str:
-    """The page's visible text with whitespace collapsed (tags dropped)."""
-    return " ".join(re.sub(r"<[^>]+>", " ", _page(response)).split())
+    """The page's visible text with whitespace collapsed."""
+    return html.parse(response).text()
 
 
 def _messages(response) -> list[str]:
@@ -73,11 +73,14 @@ def test_edit_page_asks_the_stage_questions_in_swedish(client, org, pair):
 
     response = client.get(_edit_url(org, pair.enrollment, "between_1_2"))
 
-    text = _text(response)
+    page = html.parse(response)
     assert response.status_code == 200
-    assert "Överenskommelse: Mellan modul 1 och 2" in text
-    assert "Mellan dig och Bo Berg" in text
-    labels = re.findall(r'<label\s+for="id_texts-(\w+)"[^>]*>\s*([^<]+?)\s*<', _page(response))
+    assert page.text("h1") == "Överenskommelse: Mellan modul 1 och 2"
+    assert page.text("p.lead") == "Mellan dig och Bo Berg"
+    labels = [
+        (label.get("for").removeprefix("id_texts-"), html.text(label))
+        for label in page.select("label[for^=id_texts-]")
+    ]
     assert labels == [
         ("tried", "Vad jag faktiskt har prövat, tillämpat och involverat mina medarbetare i "
                   "sedan förra modulen"),
@@ -86,7 +89,11 @@ def test_edit_page_asks_the_stage_questions_in_swedish(client, org, pair):
                               "nästa modul"),
         ("support", "Det stöd jag behöver från min chef"),
     ]  # fmt: skip
-    assert '<button type="submit" name="action" value="submit"' in _page(response)
+    buttons = page.select("form.agreement-form button[type=submit]")
+    assert [(b.get("name"), b.get("value")) for b in buttons] == [
+        ("action", "draft"),
+        ("action", "submit"),
+    ]
 
 
 def test_saving_a_draft_stores_the_text_and_comes_back(client, org, pair):
@@ -359,9 +366,13 @@ def test_both_parties_read_the_history(client, org, pair, submitted):
     for user in (pair.participant, pair.manager):
         client.force_login(user)
         response = client.get(_url("agreement_history", org, submitted))
-        events = re.findall(r'<h2 class="h5 mb-1">([^<]+)</h2>', _page(response))
-        assert events == ["Skickad tillbaka med en kommentar", "Skickad till chefen"]
-        assert "Kommentar: Mer konkret." in _text(response)
+        page = html.parse(response)
+        assert page.texts("#history h2") == [
+            "Skickad tillbaka med en kommentar",
+            "Skickad till chefen",
+        ]
+        comments = [html.text(p) for p in page.select("#history p") if p.find("strong") is not None]
+        assert comments == ["Kommentar: Mer konkret."]
 
 
 # --- Every agreement URL, every role, other people's ids ---------------------------------------
@@ -532,24 +543,28 @@ def test_my_program_shows_group_sessions_attendance_and_the_agreement_to_work_on
 
     response = client.get(reverse("svc:participant_start", kwargs={"org": org.slug}))
 
-    text = _text(response)
-    assert "Att arbeta med nu Överenskommelse: Mellan modul 1 och 2 Inte påbörjad" in text
-    assert "Skriv den och skicka den till Bo Berg." in text
-    assert "Processledare: Pia Lindqvist" in text
-    assert "Du har varit med på 1 av 1 modultillfälle hittills." in text
-    assert "Närvaro: Närvarande" in text
-    assert "Närvaro: Kommande" in text
-    assert text.count("Plats: Lokal") == 4
-    assert "Anna Ek (du)" in text
-    stages = re.findall(r'<a href="[^"]+/(\w+)/">([^<]+)</a>', _page(response))
-    assert [label for _stage, label in stages][-5:] == [
+    page = html.parse(response)
+    assert page.text("section[aria-labelledby=now-title]") == (
+        "Att arbeta med nu Överenskommelse: Mellan modul 1 och 2 Inte påbörjad "
+        "Skriv den och skicka den till Bo Berg. Börja skriva"
+    )
+    assert page.text("section[aria-labelledby=group-title] > p") == "Processledare: Pia Lindqvist"
+    assert page.text("[data-testid=attendance-summary]") == (
+        "Du har varit med på 1 av 1 modultillfälle hittills."
+    )
+    sessions = [[html.text(p) for p in li.iter("p")] for li in page.select("#my-sessions > li")]
+    assert [lines[1] for lines in sessions] == [f"Plats: Lokal {n}" for n in (1, 2, 3, 4)]
+    assert [lines[-1] for lines in sessions] == ["Närvaro: Närvarande"] + ["Närvaro: Kommande"] * 3
+    members = [(li.text.strip(), html.text(li[0])) for li in page.select("#group-members > li")]
+    assert members == [("Anna Ek", "(du)")]
+    assert page.texts("#my-agreements a") == [
         "Före modul 1",
         "Mellan modul 1 och 2",
         "Mellan modul 2 och 3",
         "Mellan modul 3 och 4",
         "Färdplan efter modul 4",
     ]
-    assert '<section aria-labelledby="open-evaluations-title"' in _page(response)
+    assert len(page.select("section[aria-labelledby=open-evaluations-title]")) == 1
 
 
 def test_my_program_query_count_is_flat(client, org, queries):
@@ -586,11 +601,11 @@ def test_line_manager_page_lists_what_waits_first_with_one_step_to_agree(client,
 
     response = client.get(reverse("svc:line_manager_start", kwargs={"org": org.slug}))
 
-    page = _page(response)
-    act = page[page.index('id="to-act-on"') : page.index('id="staff-title"')]
-    assert f'href="{_url("agreement_detail", org, agreement)}">Örjan Öst: Före modul 1</a>' in act
-    staff = re.findall(r"<strong>([^<]+)</strong>", page[page.index('id="staff"') :])
-    assert staff == ["Örjan Öst", "Anna Ek"]
+    page = html.parse(response)
+    assert [(a.get("href"), html.text(a)) for a in page.select("#to-act-on a")] == [
+        (_url("agreement_detail", org, agreement), "Örjan Öst: Före modul 1")
+    ]
+    assert page.texts("#staff strong") == ["Örjan Öst", "Anna Ek"]
 
 
 def test_line_manager_page_query_count_is_flat(client, org, pair, queries):
@@ -642,7 +657,7 @@ def test_hr_sees_counts_per_group_and_round_but_no_texts(client, org, pair, subm
     assert SECRET not in page
     (summary,) = response.context["counts"].rounds
     assert summary.groups[0].cells == [1, 0, 1, 0, 0]
-    header = re.findall(r'<th scope="col" class="text-end">([^<]+)</th>', page)
+    header = html.parse(response).texts("th[scope=col].text-end")
     assert header == [
         "Deltagare",
         "Inte påbörjad",
@@ -766,10 +781,10 @@ def test_process_leader_sees_names_and_states_for_the_next_session(
 
     response = client.get(reverse("programs:session_agreements", kwargs={"org": org.slug}))
 
-    page = _page(response)
-    assert SECRET not in page
-    assert "Före modul 1: 0 av 1 är överens." in _text(response)
-    assert re.findall(r'<li class="list-group-item[^"]*"><span>([^<]+)</span>', page) == ["Anna Ek"]
+    page = html.parse(response)
+    assert SECRET not in _page(response)
+    assert page.text("[data-testid=agreed-summary]") == "Före modul 1: 0 av 1 är överens."
+    assert [html.text(li.find("span")) for li in page.select("#participants > li")] == ["Anna Ek"]
 
 
 def test_process_leader_cannot_pick_another_leaders_session(client, org, pair, process_leader_user):

@@ -16,6 +16,7 @@ from icalendar import Calendar
 
 from core.models import OutboxTask
 from core.outbox import flush_pending
+from core.tests.html import table
 from participants.models import Role
 from participants.tests.factories import ConsultantFactory, PersonFactory, UserFactory
 from programs import scheduling
@@ -27,7 +28,6 @@ from programs.tests.factories import (
     RoundFactory,
 )
 from programs.tests.test_scheduling import at, make_group, make_program, schedule
-from programs.tests.test_views import table
 
 pytestmark = pytest.mark.django_db
 

@@ -2,12 +2,12 @@
 What each page says, and flat query counts at two data sizes."""
 
 import datetime as dt
-import re
-from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
+from core.tests import html
 from programs.models import CheckIn
 from programs.tests.factories import CheckInFactory
 from reports.models import StatusReport
@@ -17,54 +17,13 @@ from reports.tests.factories import MINIMAL_PDF, StatusReportFactory
 pytestmark = pytest.mark.django_db
 
 
-class _PageParser(HTMLParser):
-    """Collects the dashboard's figures (``data-figure``) and every table's rows of cell texts."""
-
-    def __init__(self):
-        super().__init__()
-        self.figures: dict[str, str] = {}
-        self.tables: dict[str, list[list[str]]] = {}
-        self._figure: str | None = None
-        self._figure_tag = ""
-        self._table: str | None = None
-        self._cell: list[str] | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "data-figure" in attrs:
-            self._figure, self._figure_tag, self._text = attrs["data-figure"], tag, []
-        if tag == "table":
-            self._table = attrs.get("id") or f"table-{len(self.tables)}"
-            self.tables[self._table] = []
-        elif tag == "tr" and self._table:
-            self.tables[self._table].append([])
-        elif tag in ("td", "th") and self._table:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if self._figure and tag == self._figure_tag:
-            self.figures[self._figure] = "".join(self._text).strip()
-            self._figure = None
-        if tag in ("td", "th") and self._cell is not None:
-            # Only ASCII whitespace: the Swedish "81,8\u00a0%" keeps its no-break space.
-            text = re.sub(r"[ \t\r\n]+", " ", "".join(self._cell)).strip()
-            self.tables[self._table][-1].append(text)
-            self._cell = None
-        if tag == "table":
-            self._table = None
-
-    def handle_data(self, data):
-        if self._figure:
-            self._text.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def parse(response) -> _PageParser:
-    parser = _PageParser()
-    parser.feed(response.content.decode())
-    return parser
+def parse(response) -> SimpleNamespace:
+    """The dashboard's figures (``data-figure``) and every table's rows by id."""
+    page = html.parse(response)
+    return SimpleNamespace(
+        figures={e.get("data-figure"): html.text(e) for e in page.select("[data-figure]")},
+        tables={t.get("id"): page.rows(t.get("id")) for t in page.select("table[id]")},
+    )
 
 
 def url(name, **kwargs):
@@ -156,13 +115,11 @@ def test_check_in_form_errors_are_summarised_in_swedish(client, hr_user, small_p
     )
 
     assert response.status_code == 200
-    summary = re.search(
-        r"<div class=\"error-summary.*?</div>", response.content.decode(), re.S
-    ).group(0)
-    assert re.findall(r'<a class="alert-link" href="#(\w+)">([^<]+)</a>', summary) == [
-        ("id_held_on", "Detta fält måste fyllas i."),
-        ("id_module", "Detta fält måste fyllas i."),
-        ("id_observations", "Detta fält måste fyllas i."),
+    links = html.parse(response).select(".error-summary a.alert-link")
+    assert [(a.get("href"), html.text(a)) for a in links] == [
+        ("#id_held_on", "Detta fält måste fyllas i."),
+        ("#id_module", "Detta fält måste fyllas i."),
+        ("#id_observations", "Detta fält måste fyllas i."),
     ]
     assert CheckIn.objects.count() == 0
 
@@ -224,18 +181,23 @@ def test_dashboard_shows_the_programs_figures(client, steering_user, small_progr
 def test_dashboard_charts_are_inline_svg_without_styles(client, hr_user, small_program):
     client.force_login(hr_user)
 
-    page = client.get(url("dashboard", program_id=small_program.program.pk)).content.decode()
+    page = html.parse(client.get(url("dashboard", program_id=small_program.program.pk)))
 
-    svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
-    assert [re.search(r'aria-labelledby="([^"]+)"', svg).group(1) for svg in svgs] == [
+    svgs = page.select("svg")
+    assert [svg.get("aria-labelledby") for svg in svgs] == [
         "chart-attendance-title",
         "chart-agreements-title",
     ]
-    assert '<title id="chart-attendance-title">Närvaro per modul</title>' in svgs[0]
-    assert [("<style" in svg, "style=" in svg, "<script" in svg) for svg in svgs] == [
-        (False, False, False),
-        (False, False, False),
-    ]
+    title = svgs[0].find("title")
+    assert (title.get("id"), html.text(title)) == ("chart-attendance-title", "Närvaro per modul")
+    assert [
+        [
+            any(e.tag == "style" for e in svg.iter()),
+            any("style" in e.attrib for e in svg.iter()),
+            any(e.tag == "script" for e in svg.iter()),
+        ]
+        for svg in svgs
+    ] == [[False, False, False], [False, False, False]]
 
 
 def test_dashboard_query_count_is_flat(client, hr_user, small_program, check_ins, queries):

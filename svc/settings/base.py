@@ -204,6 +204,11 @@ if not 1 <= OIDC_TIMEOUT_SECONDS <= 60:
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 # The address people reach the site at; used for links in e-mail.
 SITE_URL = _env("SITE_URL", str, "http://127.0.0.1:8000")
+# The domain in calendar event UIDs (session-<id>@<domain>, programs.calendar). Calendar
+# programs match updates on the UID: changing it makes every sent invitation a new event.
+CALENDAR_UID_DOMAIN = _env("CALENDAR_UID_DOMAIN", str, "svc.example")
+if not CALENDAR_UID_DOMAIN or any(c.isspace() or c == "@" for c in CALENDAR_UID_DOMAIN):
+    raise ImproperlyConfigured("CALENDAR_UID_DOMAIN must be a domain name, without spaces or @.")
 
 # --- Languages -----------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -232,6 +237,14 @@ MEDIA_URL = "/media/"
 
 # Composing a round posts one checkbox per manager in the pool (up to a few thousand).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# The manager import (participants.imports): the largest file and the most rows it reads.
+IMPORT_MAX_BYTES = _env("IMPORT_MAX_BYTES", int, 5 * 1024 * 1024)
+if IMPORT_MAX_BYTES < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_BYTES must be at least 1.")
+IMPORT_MAX_ROWS = _env("IMPORT_MAX_ROWS", int, 20_000)
+if IMPORT_MAX_ROWS < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_ROWS must be at least 1.")
 
 # --- Forms -----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -328,6 +341,8 @@ SESSION_REMINDER_DAYS = _env("SESSION_REMINDER_DAYS", int, 7)
 AGREEMENT_REMINDER_DAYS = _env("AGREEMENT_REMINDER_DAYS", int, 14)
 if SESSION_REMINDER_DAYS < 1:
     raise ImproperlyConfigured("SESSION_REMINDER_DAYS must be at least 1.")
+if AGREEMENT_REMINDER_DAYS < 1:
+    raise ImproperlyConfigured("AGREEMENT_REMINDER_DAYS must be at least 1.")
 # k may be raised, never lowered: the floor is the evaluations app's rule, named there once.
 from evaluations.rules import ABSOLUTE_MIN_RESPONSES  # noqa: E402
 
