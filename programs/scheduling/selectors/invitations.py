@@ -153,8 +153,7 @@ def invitation_requests(*, group: Group, limit: int = 5) -> list[SendRequest]:
 def invitation_overview(*, group: Group) -> InvitationOverview:
     """Who will be invited and how, the sessions the invitation holds, and the last requests."""
     members = [
-        MemberContact(e)
-        for e in selectors.group_roster(group=group).select_related("person__user")
+        MemberContact(e) for e in selectors.group_roster(group=group).select_related("person__user")
     ]
     return InvitationOverview(
         group=group,
