@@ -19,10 +19,8 @@ REMINDER_DAYS_BEFORE = 3
 
 def min_responses() -> int:
     """k: the fewest answers a unit needs before any of its results are shown."""
-    return max(
-        ABSOLUTE_MIN_RESPONSES,
-        int(getattr(settings, "EVALUATION_MIN_RESPONSES", ABSOLUTE_MIN_RESPONSES)),
-    )
+    # The settings refuse a lower value at start-up; the floor holds here too.
+    return max(ABSOLUTE_MIN_RESPONSES, settings.EVALUATION_MIN_RESPONSES)
 
 
 def window_days() -> int:

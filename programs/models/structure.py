@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from participants.models import Consultant, Organisation, Person
 
-from ..places import EnrollmentQuerySet
+from ..places import EnrollmentQuerySet, holding_place_q
 
 
 class Program(models.Model):
@@ -184,7 +184,7 @@ class Enrollment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "program"],
-                condition=~models.Q(status__in=["withdrawn", "moved"]),
+                condition=holding_place_q(),
                 name="enrollment_one_place_per_program",
                 violation_error_message=_("This manager is already enrolled in the program."),
             ),
