@@ -61,6 +61,17 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in English leaves English active in
+    the thread, and code that renders outside a request (exports, e-mail) would inherit it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def evidence():
     """What the run proved, for the summary at the end."""
