@@ -5,6 +5,7 @@ import datetime as dt
 import socket
 
 import pytest
+from django.utils import timezone
 
 from reports import rendering, services
 from reports.rendering import StaticOnlyURLFetcher
@@ -60,10 +61,11 @@ def test_pdf_says_who_what_when_and_the_figures(small_program, check_ins, hr_use
 
     text = pdf_text(rendering.render_status_report(report), tmp_path)
 
-    date = f"{report.created_at.day} {_swedish_month(report.created_at.month)}"
+    created = timezone.localtime(report.created_at)  # the report's date is Stockholm's
+    date = f"{created.day} {_swedish_month(created.month)}"
     assert text.startswith(
         "Örebro kommun Statusrapport nr 1 Sveriges viktigaste chefsjobb "
-        f"Datum {date} {report.created_at.year} "
+        f"Datum {date} {created.year} "
         "Period 1 mars 2015–30 april 2015 Omgång i fokus Omgång 1 "
         "Modul i fokus 2. Klar ledare Till Styrgruppen "
         "Sammanfattning Programmet har startat bra. "
@@ -76,7 +78,7 @@ def test_pdf_says_who_what_when_and_the_figures(small_program, check_ins, hr_use
         "2. 16 mars 2015, 1. Del av en helhet: Mer tid för fallarbete. "
     )
     assert (
-        f"Programmet i siffror Nyckeltal den {date} {report.created_at.year} "
+        f"Programmet i siffror Nyckeltal den {date} {created.year} "
         "Omgångar 2 Utvecklingsgrupper 3 Deltagare i programmet 9 "
         "Deltagare som har genomfört programmet 4 Deltagare som har avbrutit 1 "
         "Genomförda modultillfällen 3 Planerade modultillfällen 2 Närvaro 81,8 % "
