@@ -14,15 +14,8 @@ from faker import Faker
 from participants.models import Consultant, Department, Organisation, Person
 from programs.models import Attendance, Enrollment, Group, Module, Program, Round, Session
 
-from .plans import (
-    DepartmentSpec,
-    PersonPlan,
-    attendance_status,
-    plan_groups,
-    plan_manager_since,
-    plan_people,
-    session_times,
-)
+from . import plans as planning
+from .plans import DepartmentSpec, PersonPlan
 from .specs import MODULES
 
 SLUG_PREFIX = "skala-"
@@ -152,14 +145,16 @@ class ScaleWriter:
 
     def plan(self, size: int) -> tuple[list[PersonPlan], list[list[PersonPlan]], list[int]]:
         """One organisation's managers, its groups' members and the groups per round."""
-        people = plan_people(departments=scale_departments(size), prefix="S", names=self.names)
+        people = planning.plan_people(
+            departments=scale_departments(size), prefix="S", names=self.names
+        )
         groups = max(1, size // 20)
         # Organisations whose size does not split into groups of 20–25 leave the
         # newest first-line managers for a later program.
         waiting = size - min(size, 25 * groups)
         enrolled = people[: len(people) - waiting]
         rounds = min(len(ROUND_STARTS), groups)
-        late = plan_manager_since(
+        late = planning.plan_manager_since(
             enrolled,
             rng=self.rng,
             round_starts=ROUND_STARTS[:rounds],
@@ -168,7 +163,7 @@ class ScaleWriter:
         for person in people[len(enrolled) :]:
             person.manager_since = dt.date(2017, 6, 1) + dt.timedelta(days=self.rng.randrange(180))
         groups_per_round = split(groups, [1] * rounds)
-        members = plan_groups(
+        members = planning.plan_groups(
             people=enrolled, groups_per_round=groups_per_round, late=late, top_group=False
         )
         return people, members, groups_per_round
@@ -254,7 +249,7 @@ class ScaleWriter:
                     (org_pk, sum(per_round[: number - 1]) + i + 1, number, i) for i in range(count)
                 ]
         times = {
-            (org_pk, group, order): session_times(
+            (org_pk, group, order): planning.session_times(
                 round_starts_on=ROUND_STARTS[number - 1], index=i, order=order, days=spec.days
             )
             for org_pk, group, number, i in places
@@ -340,7 +335,7 @@ class ScaleWriter:
             Attendance,
             ("enrollment_id", "session_id", "status"),
             (
-                (e.pk, session_id, attendance_status(draw()))
+                (e.pk, session_id, planning.attendance_status(draw()))
                 for e in enrollments
                 for session_id in sessions_of[e.group_id]
             ),
