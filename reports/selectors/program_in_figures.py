@@ -14,17 +14,9 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone, translation
 
 from participants.models import Consultant
-from programs.models import (
-    Agreement,
-    Attendance,
-    CheckIn,
-    Enrollment,
-    Group,
-    Module,
-    Program,
-    Round,
-    Session,
-)
+from programs.models.agreements import Agreement
+from programs.models.sessions import Attendance, Session
+from programs.models.structure import CheckIn, Enrollment, Group, Module, Program, Round
 from programs.places import PLACE_STATUSES
 from programs.selectors import subquery_count
 
