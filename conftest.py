@@ -311,6 +311,15 @@ def real_queue(celery_worker):
 # --- The throwaway Redis, stopped and started by tests of a dead broker ------------------
 
 
+def _running(pid: int) -> bool:
+    """True while the process exists and is not a zombie (PID 1 here does not reap)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
 class RedisServer:
     """The Redis that scripts/with-services.sh started; tests may stop and restart it."""
 
@@ -324,10 +333,21 @@ class RedisServer:
         )
         return result.stdout.strip() == "PONG"
 
+    def _pid(self) -> int | None:
+        try:
+            return int(Path(self.run_dir, "redis.pid").read_text().strip())
+        except (OSError, ValueError):
+            return None
+
     def stop(self):
+        pid = self._pid()
         subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"], check=False)
         deadline = time.monotonic() + 10
         while self.ping() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # Until the process is gone: a server still shutting down would close the
+        # connections of the next test (seen once in random order).
+        while pid is not None and _running(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
 
     def start(self):
