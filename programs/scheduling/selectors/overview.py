@@ -66,6 +66,11 @@ class ProcessLeaderOverview:
     upcoming: list[Session]
     to_register: list[Session]  # started, with members whose attendance is not recorded
 
+    @property
+    def programs(self) -> list:
+        """The programs of my groups, newest first (their evaluation results are mine to see)."""
+        return list({g.round.program.pk: g.round.program for g in self.groups}.values())
+
 
 def process_leader_overview(
     *, user: User, organisation: Organisation, now: dt.datetime | None = None, limit: int = 10

@@ -1,0 +1,131 @@
+"""Every page a role may open is reached from its start page by following links (WCAG 2.4.5).
+
+For each demo login, the crawl starts at ``/`` and follows only ``<a href>`` links
+on the pages it reaches, a few clicks deep. The access matrix says which URL
+patterns the login's roles may open; every one of them must be reached, except
+the few below that need a token, a file, or a state the demo does not hold, each
+with its reason. A page no link leads to fails this test.
+"""
+
+from collections import Counter, deque
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from core.tests.html import parse
+from demo.seed import seed_demo
+from participants.models import Organisation, User
+from svc.roles import roles_in
+from svc.tests.test_access_matrix import MATRIX
+
+pytestmark = pytest.mark.django_db
+
+DEPTH = 5
+SAME_PATTERN_VISITS = 3  # pages of one pattern opened (of 23 groups, 92 sessions, ...)
+
+# Patterns a role may open that no link is meant to lead to, with the reason.
+EXEMPT = {
+    "programs:person_export": "a file (XLSX), linked but not a page",
+    "programs:group_export": "a file (XLSX), linked but not a page",
+    "programs:round_export": "a file (XLSX), linked but not a page",
+    "programs:group_calendar": "a file (.ics), linked but not a page",
+    "programs:my_calendar": "a file (.ics), linked but not a page",
+    "evaluations:results_export": "a file (XLSX), linked but not a page",
+    "reports:report_download": "a file (PDF), linked once rendered",
+    "reports:report_status": "an htmx fragment the report page polls",
+    "programs:group_progress": "an htmx fragment the group page loads",
+    "programs:program_progress": "an htmx fragment the program page loads",
+    "programs:agreement_autosave": "an htmx endpoint the agreement form posts to",
+    "evaluations:answer": "opens only while a session's evaluation is open; the demo's "
+    "program ended in 2017",
+    "evaluations:thanks": "follows an answer",
+    "evaluations:missing": "off by default; HR turns it on (evaluations/tests/test_missing.py)",
+    "programs:agreement_review": "needs an agreement waiting for this line manager",
+    "programs:agreement_edit": "linked while an agreement is still to write; the demo's are "
+    "all agreed",
+    "participants:import_detail": "follows an upload; the import page lists recent imports, "
+    "and the demo has none",
+    "programs:round_proposal": "follows the pool form (a POST)",
+}
+
+LOGINS = [
+    "hr@orebro.example",
+    "styrgrupp@orebro.example",
+    "processledare@konsult.example",
+    "deltagare@orebro.example",
+    "chef@orebro.example",
+]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seed_demo()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _name(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _crawl(client: Client) -> set[str]:
+    """The URL pattern names reached from ``/`` through links, breadth first."""
+    seen_paths, reached, per_name = set(), set(), Counter()
+    queue = deque([("/", 0)])
+    while queue:
+        path, depth = queue.popleft()
+        response = client.get(path, follow=True)
+        final = response.redirect_chain[-1][0] if response.redirect_chain else path
+        name = _name(urlsplit(final).path)
+        if name is None or response.status_code != 200:
+            continue
+        reached.add(name)
+        if depth == DEPTH or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for link in parse(response).select("a[href]"):
+            href = urlsplit(link.get("href"))
+            if href.scheme or href.netloc or not href.path.startswith("/"):
+                continue
+            target = href.path + (f"?{href.query}" if href.query else "")
+            target_name = _name(href.path)
+            if target_name is None or target in seen_paths or target_name.startswith("admin:"):
+                continue
+            if target_name in {"logout", "set_language"}:
+                continue
+            if per_name[target_name] >= SAME_PATTERN_VISITS:
+                reached.add(target_name)  # linked; enough of its like were opened
+                continue
+            per_name[target_name] += 1
+            seen_paths.add(target)
+            queue.append((target, depth + 1))
+    return reached
+
+
+@pytest.mark.parametrize("email", LOGINS)
+def test_every_page_a_role_may_open_is_reached_by_links(seeded, email):
+    user = User.objects.get(email=email)
+    orebro = Organisation.objects.get(slug="orebro")
+    roles = roles_in(user=user, organisation=orebro)
+    may_open = {
+        name
+        for name, row in MATRIX.items()
+        if row.kind == "org"
+        and row.method == "get"
+        and row.ok_status == 200
+        and roles & row.allowed
+    }
+    client = Client()
+    client.force_login(user)
+
+    reached = _crawl(client)
+
+    assert sorted(may_open - reached - EXEMPT.keys()) == []
