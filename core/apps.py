@@ -13,6 +13,12 @@ class CoreConfig(AppConfig):
 
         user_logged_in.connect(slide_on_login, dispatch_uid="core.slide_on_login")
 
+        from django.db.backends.signals import connection_created
+
+        from .collation import register_sqlite_collation
+
+        connection_created.connect(register_sqlite_collation, dispatch_uid="core.collation")
+
         # Register every app's tasks in the web process too, so the outbox can
         # look tasks up by name (the worker does this itself at start-up).
         import importlib.util

@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import SWEDISH
+
 
 class Role(models.TextChoices):
     HR = "hr", _("HR coordinator")
@@ -151,7 +153,7 @@ class Department(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="departments"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, db_collation=SWEDISH)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -195,8 +197,8 @@ class Person(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
     employee_number = models.CharField(_("employee number"), max_length=40)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100, db_collation=SWEDISH)
+    last_name = models.CharField(_("last name"), max_length=100, db_collation=SWEDISH)
     email = models.EmailField(_("e-mail address"), blank=True)
     department = models.ForeignKey(
         Department,
@@ -261,7 +263,7 @@ class Person(models.Model):
 class Consultant(models.Model):
     """An external process leader. May work for several organisations."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, db_collation=SWEDISH)
     firm = models.CharField(_("firm"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     user = models.OneToOneField(
