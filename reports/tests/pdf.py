@@ -1,10 +1,14 @@
-"""Reading a rendered PDF the way a person would: its text, its facts, its first page as pixels."""
+"""Reading a rendered PDF the way a person would: its text, its facts, its first page as pixels,
+and the way a screen reader would: its structure tree."""
 
+import io
 import re
 import subprocess
 from pathlib import Path
 
 from PIL import Image, ImageStat
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 
 def pdf_text(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
@@ -24,6 +28,30 @@ def pdf_text(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
     ).stdout
     text = re.sub("[\u2010\u00ad]\n", "", text)
     return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+
+
+def table_header_scopes(pdf: bytes) -> list[list[str | None]]:
+    """Each table of the structure tree, in document order: the ``/Scope`` of its TH
+    elements, in order (None where a TH has none)."""
+    tables: list[list[str | None]] = []
+
+    def visit(element, table: list | None) -> None:
+        element = element.get_object()
+        if not isinstance(element, DictionaryObject) or element.get("/Type") != "/StructElem":
+            return  # a marked-content id or reference, not an element
+        if element["/S"] == "/Table":
+            table = []
+            tables.append(table)
+        elif element["/S"] == "/TH":
+            table.append(element.get("/A", {}).get("/Scope"))
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            visit(kid, table)
+
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    for kid in root["/K"]:
+        visit(kid, None)
+    return tables
 
 
 def pdf_info(pdf: bytes, tmp_path: Path) -> dict[str, str]:

@@ -1,16 +1,19 @@
 """The status report PDF: what it says, that it is tagged A4 with page numbers and not blank,
-and that WeasyPrint fetches nothing but the app's own static files."""
+that its table headers say what they head, and that WeasyPrint fetches nothing but the
+app's own static files."""
 
 import datetime as dt
+import io
 import socket
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from reports import rendering, services
 from reports.rendering import StaticOnlyURLFetcher
 from reports.selectors import program_in_figures
-from reports.tests.pdf import ink, page_image, pdf_info, pdf_text
+from reports.tests.pdf import ink, page_image, pdf_info, pdf_text, table_header_scopes
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +118,29 @@ def test_pdf_is_tagged_a4_with_page_numbers(small_program, check_ins, hr_user, t
     assert info["Title"] == "Statusrapport nr 1: Sveriges viktigaste chefsjobb"
     assert info["Author"] == "Örebro kommun"
     assert [f"Sida {n} / 3" in text for n in (1, 2, 3)] == [True, True, True]
+
+
+def test_pdf_says_its_language_and_title_and_claims_no_pdf_ua(small_program, hr_user):
+    pdf = rendering.render_status_report(_report(small_program, hr_user))
+
+    catalog = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+
+    assert (catalog["/Lang"], catalog["/ViewerPreferences"]["/DisplayDocTitle"]) == ("sv", True)
+    # No XMP metadata, so no pdfuaid: the tests check parts of PDF/UA, not all of it.
+    assert "/Metadata" not in catalog
+
+
+def test_every_table_header_in_the_pdf_says_whether_it_heads_a_row_or_a_column(
+    small_program, check_ins, hr_user
+):
+    pdf = rendering.render_status_report(_report(small_program, hr_user))
+
+    assert table_header_scopes(pdf) == [
+        ["/Row"] * 13,  # the key figures: a label heads each row
+        ["/Column"] * 4 + ["/Row"] * 2,  # attendance: the headings, then the two modules
+        ["/Column"] * 2 + ["/Row"] * 4,  # agreements by state: the headings, the four states
+        ["/Column"] * 5 + ["/Row"],  # agreements by stage and state: the headings, one stage
+    ]
 
 
 def test_first_page_is_not_blank(small_program, check_ins, hr_user, tmp_path):
