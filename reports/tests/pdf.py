@@ -11,23 +11,27 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 
-def pdf_text(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
-    """The PDF's text (pdftotext): words hyphenated at a line end joined again, every run of
-    whitespace made one space. (pdftotext writes a no-break space as a plain space.)
+def pdf_lines(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
+    """The PDF's text as pdftotext extracts it (what a screen reader gets), line ends kept.
 
     With ``layout`` the text keeps the page's physical layout first, so a table
     reads row by row.
     """
     path = tmp_path / "text.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(
+    return subprocess.run(
         ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"],
         capture_output=True,
         check=True,
         text=True,
     ).stdout
-    text = re.sub("[\u2010\u00ad]\n", "", text)
-    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+
+
+def pdf_text(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
+    """The PDF's text with every run of whitespace made one space. Nothing is joined: a word
+    hyphenated at a line end would stay two. (pdftotext writes a no-break space as a plain
+    space.)"""
+    return re.sub(r"[ \t\n\r\f\v]+", " ", pdf_lines(pdf, tmp_path, layout=layout)).strip()
 
 
 def table_header_scopes(pdf: bytes) -> list[list[str | None]]:
