@@ -17,6 +17,7 @@ import logging
 import posixpath
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -137,6 +138,7 @@ def status_report_html(report: StatusReport) -> str:
                 "corrections": corrections(snapshot),
                 "stylesheet": STATIC_PREFIX + "reports/status_report.css",
                 "language": report.language,
+                "check_in_language": settings.LANGUAGE_CODE,
             },
         )
 
