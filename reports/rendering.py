@@ -1,4 +1,9 @@
-"""The status report as PDF bytes (WeasyPrint, PDF/UA-1, A4), from the report's snapshot.
+"""The status report as PDF bytes (WeasyPrint, tagged PDF 1.7, A4), from the report's snapshot.
+
+The PDF is tagged (a structure tree with the document's language and title) and
+every table header cell in it says whether it heads a row or a column. It does
+not claim PDF/UA conformance (no ``pdfuaid`` in its metadata): nothing here checks
+that with a validator, so the tests check the parts of it we rely on.
 
 WeasyPrint's default URL fetcher opens any URL it meets: ``file://`` (it
 would embed ``/etc/passwd`` as an attachment), ``http://169.254.169.254/``,
@@ -12,6 +17,7 @@ import logging
 import posixpath
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -84,11 +90,39 @@ class StaticOnlyURLFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
+def scope_table_headers(document, pdf) -> None:
+    """Gives every TH structure element the ``/Scope`` that WeasyPrint leaves out.
+
+    A ``write_pdf`` finisher: it runs on WeasyPrint's ``pydyf.PDF`` objects before
+    they are written. WeasyPrint 70 (``weasyprint/pdf/tags.py``) reads a ``<th>``'s
+    ``scope`` only to fill the data cells' ``/Headers`` (``scope="row"`` heads its
+    row, any other its column) and writes no ``/Scope``, which screen readers and
+    PDF/UA checkers look for. So the tree already says which: a header that a data
+    cell of its own row names in ``/Headers`` heads that row; any other, its column.
+    """
+    elements = [
+        element
+        for element in pdf.objects
+        if isinstance(element, dict) and element.get("Type") == "/StructElem"
+    ]
+    named_by_own_row = {
+        (cell["P"], key.string)
+        for cell in elements
+        if cell["S"] == "/TD"
+        for key in cell["A"].get("Headers", ())
+    }
+    for cell in elements:
+        if cell["S"] == "/TH":
+            key = cell.get("ID")
+            heads_row = key is not None and (cell["P"], key.string) in named_by_own_row
+            cell["A"]["Scope"] = "/Row" if heads_row else "/Column"
+
+
 def render_pdf(html: str, *, fetcher: StaticOnlyURLFetcher | None = None) -> bytes:
     """HTML (already escaped) to a tagged A4 PDF. Every fetch goes through ``fetcher``."""
     fetcher = fetcher or StaticOnlyURLFetcher()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.write_pdf(pdf_version="1.7", pdf_tags=True, finisher=scope_table_headers)
 
 
 def status_report_html(report: StatusReport) -> str:
@@ -104,6 +138,7 @@ def status_report_html(report: StatusReport) -> str:
                 "corrections": corrections(snapshot),
                 "stylesheet": STATIC_PREFIX + "reports/status_report.css",
                 "language": report.language,
+                "check_in_language": settings.LANGUAGE_CODE,
             },
         )
 

@@ -4,6 +4,7 @@ The steering group reads aggregates only: the dashboard, the reports' written
 sections and their frozen figures, and the PDFs.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -27,7 +28,11 @@ HR_AND_STEERING = frozenset({Role.HR, Role.STEERING})
 
 class ReportsMixin(OrganisationRoleMixin):
     def get_context_data(self, **kwargs):
-        return super().get_context_data(is_hr=Role.HR in self.roles, **kwargs)
+        # Check-ins are written in the organisation's language, the site's, whatever
+        # language the page is in: their texts carry it as ``lang`` (a report has its own).
+        return super().get_context_data(
+            is_hr=Role.HR in self.roles, check_in_language=settings.LANGUAGE_CODE, **kwargs
+        )
 
 
 class ProgramMixin(ReportsMixin):

@@ -15,7 +15,7 @@ from demo.seed import seed_demo
 from programs.models import Program, Session
 from reports.models import StatusReport
 from reports.services import private_storage
-from reports.tests.pdf import pdf_info, pdf_text
+from reports.tests.pdf import pdf_info, pdf_text, table_header_scopes
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,6 @@ def test_the_latest_report_is_rendered_for_the_demo(program, tmp_path):
     assert "Omgångar 5 Utvecklingsgrupper 23 Deltagare i programmet 480" in text
     # With the demo's agreements, evaluations and effects the report has six pages.
     assert pdf_info(pdf, tmp_path)["Pages"] == "6"
+    # Each of its 83 table header cells says whether it heads a row or a column.
+    scopes = [scope for table in table_header_scopes(pdf) for scope in table]
+    assert (len(scopes), sorted(set(scopes))) == (83, ["/Column", "/Row"])

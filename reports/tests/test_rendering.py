@@ -1,16 +1,20 @@
 """The status report PDF: what it says, that it is tagged A4 with page numbers and not blank,
-and that WeasyPrint fetches nothing but the app's own static files."""
+that its table headers say what they head and its words are not hyphenated, and that
+WeasyPrint fetches nothing but the app's own static files."""
 
 import datetime as dt
+import io
+import re
 import socket
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from reports import rendering, services
 from reports.rendering import StaticOnlyURLFetcher
 from reports.selectors import program_in_figures
-from reports.tests.pdf import ink, page_image, pdf_info, pdf_text
+from reports.tests.pdf import ink, page_image, pdf_info, pdf_lines, pdf_text, table_header_scopes
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +121,46 @@ def test_pdf_is_tagged_a4_with_page_numbers(small_program, check_ins, hr_user, t
     assert [f"Sida {n} / 3" in text for n in (1, 2, 3)] == [True, True, True]
 
 
+def test_pdf_says_its_language_and_title_and_claims_no_pdf_ua(small_program, hr_user):
+    pdf = rendering.render_status_report(_report(small_program, hr_user))
+
+    catalog = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+
+    assert (catalog["/Lang"], catalog["/ViewerPreferences"]["/DisplayDocTitle"]) == ("sv", True)
+    # No XMP metadata, so no pdfuaid: the tests check parts of PDF/UA, not all of it.
+    assert "/Metadata" not in catalog
+
+
+def test_every_table_header_in_the_pdf_says_whether_it_heads_a_row_or_a_column(
+    small_program, check_ins, hr_user
+):
+    pdf = rendering.render_status_report(_report(small_program, hr_user))
+
+    assert table_header_scopes(pdf) == [
+        ["/Row"] * 13,  # the key figures: a label heads each row
+        ["/Column"] * 4 + ["/Row"] * 2,  # attendance: the headings, then the two modules
+        ["/Column"] * 2 + ["/Row"] * 4,  # agreements by state: the headings, the four states
+        ["/Column"] * 5 + ["/Row"],  # agreements by stage and state: the headings, one stage
+    ]
+
+
+def test_pdf_text_has_no_words_split_by_hyphenation(small_program, hr_user, tmp_path):
+    # Long compounds that the Swedish dictionary hyphenates, and one with soft hyphens
+    # (U+00AD), as a text pasted from a word processor has them.
+    summary = " ".join(
+        ["Förvaltningsövergripande verksamhetsutvecklare gör samordningen säkrare"] * 6
+        + ["för utvecklings\u00adgruppernas\u00adsamordningsansvariga."] * 6
+    )
+    pdf = rendering.render_status_report(_report(small_program, hr_user, summary=summary))
+
+    lines = pdf_lines(pdf, tmp_path)
+
+    assert [c for c in lines if c in "\u2010\u00ad"] == []
+    assert re.findall(r"\w-\n\w", lines) == []
+    shown = summary.replace("\u00ad", "")  # a soft hyphen is never shown
+    assert f"Sammanfattning {shown} Enligt plan" in pdf_text(pdf, tmp_path)
+
+
 def test_first_page_is_not_blank(small_program, check_ins, hr_user, tmp_path):
     pdf = rendering.render_status_report(_report(small_program, hr_user))
 
@@ -142,7 +186,9 @@ def test_user_text_is_escaped_and_its_urls_never_fetched(
     assert fetcher.served == [STYLESHEET]
     assert fetcher.refused == []
     assert no_network == []
-    assert f"Sammanfattning {hostile} Enligt plan" in pdf_text(pdf, tmp_path)
+    # A line may wrap inside the markup (after a "/"), so the white space is left out.
+    printed = re.sub(r"\s", "", pdf_text(pdf, tmp_path))
+    assert re.sub(r"\s", "", f"Sammanfattning {hostile} Enligt plan") in printed
     assert b"/EmbeddedFile" not in pdf
     assert b"root:x:0:0" not in pdf
 

@@ -386,3 +386,86 @@ def test_steering_group_sees_no_write_links(client, steering_user, small_program
 
     assert "Skriv en statusrapport" not in page
     assert "Avstämningar" not in page
+
+
+# --- Texts in their own language ---------------------------------------------------------
+
+
+def _switch_to_english(client):
+    client.post(reverse("set_language"), {"language": "en"})
+
+
+def _texts_with_lang(response) -> list[tuple[str, str]]:
+    return [(e.get("lang"), html.text(e)) for e in html.parse(response).select("main [lang]")]
+
+
+@pytest.mark.parametrize(("interface", "written_in"), [("en", "sv"), ("sv", "en")])
+def test_report_page_marks_the_reports_texts_with_their_language(
+    client, steering_user, small_program, check_ins, interface, written_in
+):
+    report = StatusReportFactory(
+        program=small_program.program,
+        period_end=dt.date(2015, 4, 30),
+        language=written_in,
+        summary="Programmet har startat.",
+        deviations="Rollspelen tog för lång tid.",
+    )
+    client.force_login(steering_user)
+    client.post(reverse("set_language"), {"language": interface})
+
+    texts = _texts_with_lang(client.get(url("report_detail", report_id=report.pk)))
+
+    # The check-ins' corrections are in the organisation's language, Swedish, whatever
+    # language the report is written in.
+    assert texts == [
+        (written_in, "Programmet har startat."),
+        (written_in, "Rollspelen tog för lång tid."),
+        ("sv", "Kortare rollspel följda av reflektion i par."),
+        ("sv", "Mer tid för fallarbete."),
+    ]
+
+
+def test_report_page_in_english_has_no_double_full_stop(client, steering_user, small_program):
+    report = StatusReportFactory(program=small_program.program, ready=True)
+    # An afternoon: English writes the time with "p.m.", at the end of a sentence.
+    report.rendered_at = dt.datetime(2015, 2, 23, 16, 5, tzinfo=dt.UTC)
+    report.save(update_fields=["rendered_at"])
+    client.force_login(steering_user)
+    _switch_to_english(client)
+
+    page = html.parse(client.get(url("report_detail", report_id=report.pk)))
+
+    assert page.texts("#report-status p")[0] == "Ready The PDF was generated Feb. 23, 2015, 17:05."
+    assert ".." not in page.text()
+
+
+def test_check_in_page_in_english_marks_its_texts_as_swedish(
+    client, hr_user, small_program, check_ins
+):
+    client.force_login(hr_user)
+    _switch_to_english(client)
+
+    texts = _texts_with_lang(client.get(url("check_in_detail", check_in_id=check_ins[1].pk)))
+
+    assert texts == [
+        ("sv", "Rollspelen var för långa."),
+        ("sv", "Kortare rollspel följda av reflektion i par."),
+        ("sv", "Fallarbetet har fått mer tid."),
+    ]
+
+
+def test_check_in_list_and_form_in_english_mark_the_corrections_as_swedish(
+    client, hr_user, small_program, check_ins
+):
+    client.force_login(hr_user)
+    _switch_to_english(client)
+    program_id = small_program.program.pk
+
+    listed = _texts_with_lang(client.get(url("check_in_list", program_id=program_id)))
+    form = _texts_with_lang(client.get(url("check_in_create", program_id=program_id)))
+
+    assert listed == [
+        ("sv", "Kortare rollspel följda av reflektion i par."),
+        ("sv", "Mer tid för fallarbete."),
+    ]
+    assert form == [("sv", "Kortare rollspel följda av reflektion i par.")]

@@ -213,6 +213,8 @@ if not CALENDAR_UID_DOMAIN or any(c.isspace() or c == "@" for c in CALENDAR_UID_
 # --- Languages -----------------------------------------------------------
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+# English pages write times on the 24-hour clock (svc/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["svc.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
