@@ -15,6 +15,12 @@ from django.test.utils import CaptureQueriesContext
 
 from participants.models import Role
 from participants.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.page_checks import (
+    MINIMUM_CONTRAST,
+    NARROW_WIDTH,
+    assert_no_horizontal_scroll,
+    assert_non_text_contrast,
+)
 
 # Playwright keeps an event loop running; Django must allow sync calls beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,7 +28,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # What the run proved, printed at the end (see pytest_terminal_summary).
-EVIDENCE = {"axe_pages": 0, "worker_pids": set(), "oidc_sign_ins": 0}
+EVIDENCE = {
+    "axe_pages": 0,
+    "narrow_pages": 0,
+    "control_borders": 0,
+    "focus_indicators": 0,
+    "worker_pids": set(),
+    "oidc_sign_ins": 0,
+}
 
 
 def pytest_report_header(config):
@@ -58,6 +71,13 @@ def pytest_terminal_summary(terminalreporter):
         write(
             f"axe-core checked {EVIDENCE['axe_pages']} page states in Chromium "
             "(WCAG 2.1 A/AA): 0 violations."
+        )
+    if EVIDENCE["narrow_pages"]:
+        write(
+            f"{EVIDENCE['narrow_pages']} page states checked at {NARROW_WIDTH} px wide: no "
+            f"horizontal scroll; {EVIDENCE['focus_indicators']} focus indicators and "
+            f"{EVIDENCE['control_borders']} form-control borders, all >= "
+            f"{MINIMUM_CONTRAST:g}:1 against their background."
         )
 
 
@@ -187,7 +207,10 @@ def browser_context_args(browser_context_args):
 
 
 class AxeChecker:
-    """Runs axe-core (WCAG 2.1 A/AA) on a page and fails on any violation."""
+    """Runs axe-core (WCAG 2.1 A/AA) on a page and fails on any violation; then checks what axe
+    does not: the contrast of form-control borders and focus indicators (at the test's own
+    viewport, where the top bar is expanded), and that the page does not scroll sideways at
+    320 px (tests/page_checks.py)."""
 
     def __init__(self):
         from axe_playwright_python.sync_playwright import Axe
@@ -203,6 +226,11 @@ class AxeChecker:
             f"{results.generate_report()}"
         )
         EVIDENCE["axe_pages"] += 1
+        contrast = assert_non_text_contrast(page, context=context)
+        EVIDENCE["control_borders"] += contrast["borders"]
+        EVIDENCE["focus_indicators"] += contrast["indicators"]
+        assert_no_horizontal_scroll(page, context=context)
+        EVIDENCE["narrow_pages"] += 1
         return results
 
 
