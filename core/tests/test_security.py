@@ -7,10 +7,8 @@ from django.urls import reverse
 
 def _policy(response) -> dict[str, str]:
     """The Content-Security-Policy header as directive -> its sources."""
-    directives = (
-        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
-    )
-    return {name: sources for name, sources in directives}
+    parts = response["Content-Security-Policy"].split(";")
+    return dict(part.strip().split(" ", 1) for part in parts)
 
 
 def test_login_page_sends_a_strict_csp_without_inline_allowances(client, db):
