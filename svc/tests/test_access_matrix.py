@@ -319,6 +319,7 @@ MATRIX: dict[str, Row] = {
     ),
     "core:health": Row(kind="public"),
     "core:health_db": Row(kind="public"),
+    "core:favicon": Row(kind="public", ok_status=301, notes="redirects to the static icon"),
     "svc:organisation_home": Row(allowed=ALL_ROLES, ok_status=302),
     "svc:hr_start": Row(allowed=frozenset({Role.HR})),
     "svc:steering_start": Row(allowed=frozenset({Role.STEERING, Role.HR})),
