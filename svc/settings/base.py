@@ -80,10 +80,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SlidingSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Instead of LocaleMiddleware: Swedish unless the user chose English (core.language).
+    "core.middleware.LanguageMiddleware",
     "svc.middleware.OrganisationRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -215,6 +216,9 @@ if not CALENDAR_UID_DOMAIN or any(c.isspace() or c == "@" for c in CALENDAR_UID_
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language button's cookie remembers a visitor's choice for a year, not only until the
+# browser closes (a logged-in user's choice is kept on the login, core.language).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
