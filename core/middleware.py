@@ -1,8 +1,11 @@
-"""Request/response rules for every page: no caching of personal pages, the sliding session."""
+"""Request/response rules for every page: no caching of personal pages, the sliding session,
+the page's language."""
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+
+from .language import activate_chosen_language
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -17,6 +20,25 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class LanguageMiddleware:
+    """The page's language by ``core.language``: never the browser's Accept-Language.
+
+    Takes the place of Django's LocaleMiddleware, listed after AuthenticationMiddleware
+    since a logged-in user's own choice comes first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = activate_chosen_language(request)
+        response = self.get_response(request)
+        # The language cookie chooses the page; caches must keep one copy per cookie.
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
         return response
 
 

@@ -5,6 +5,7 @@ from . import views, views_signin
 urlpatterns = [
     path("logga-in/", views.LoginView.as_view(), name="login"),
     path("logga-ut/", views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("glomt-losenord/", views.ForgotPasswordView.as_view(), name="forgot_password"),
     path(
         "glomt-losenord/skickat/",

@@ -13,11 +13,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
+from django.views import View, i18n
 from django.views.generic import DetailView, FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
 
+from core.language import activate_chosen_language, supported_language
 from core.outbox import enqueue
 
 from . import accounts, selectors, services, signin
@@ -48,6 +49,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         signin.sign_in_record_password(self.request)
+        activate_chosen_language(self.request)  # the language the holder chose, if any
         return response
 
     def get_context_data(self, **kwargs):
@@ -68,6 +70,18 @@ class LoginView(auth_views.LoginView):
             identity_provider__enabled=True
         ).exists()
         return context
+
+
+def set_language(request):
+    """The language button: Django's set_language (the cookie, a visitor's memory), and
+    for a logged-in user also their login, so the choice follows them to their next login."""
+    response = i18n.set_language(request)
+    language = (
+        supported_language(request.POST.get("language")) if request.method == "POST" else None
+    )
+    if language and request.user.is_authenticated:
+        accounts.user_language_set(user=request.user, language=language)
+    return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -260,5 +274,6 @@ class ActivateView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        activate_chosen_language(self.request)  # logged in now: the holder's language, if chosen
         messages.success(self.request, _("Your password is set. Welcome!"))
         return response

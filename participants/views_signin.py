@@ -15,6 +15,8 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView, get_next_url
 
+from core.language import activate_chosen_language
+
 from . import accounts, oidc, signin
 from .access import HRMixin
 from .forms import IdentityProviderForm, LoginForm
@@ -169,6 +171,7 @@ class OIDCCallbackView(View):
         except oidc.ProviderUnavailable as exc:
             return self.refuse(str(exc), organisation)
         auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        activate_chosen_language(request)  # the language the holder chose, if any
         logout = None
         if metadata.get("end_session_endpoint"):
             logout = {

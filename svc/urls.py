@@ -30,7 +30,6 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 

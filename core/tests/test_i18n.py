@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,3 +88,41 @@ def test_language_switch_shows_english_and_back(client, db):
 
     client.post(reverse("set_language"), {"language": "sv", "next": "/logga-in/"})
     assert "<h1>Logga in</h1>" in client.get(reverse("login")).content.decode()
+
+
+def test_a_browser_asking_for_english_gets_swedish(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+
+    page = response.content.decode()
+    assert '<html lang="sv">' in page
+    assert "<h1>Logga in</h1>" in page
+    assert response["Content-Language"] == "sv"
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_a_logged_in_user_who_never_chose_gets_swedish_whatever_the_browser_asks(
+    client, hr_user, org
+):
+    client.force_login(hr_user)
+
+    response = client.get(
+        reverse("svc:hr_start", kwargs={"org": org.slug}), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert '<html lang="sv">' in response.content.decode()
+    assert "<h1>Programadministration</h1>" in response.content.decode()
+
+
+def test_the_visitors_choice_is_remembered_for_a_year(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/logga-in/"})
+
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["max-age"] == 365 * 24 * 3600
+    assert "Cookie" in client.get(reverse("login"))["Vary"]
+
+
+def test_a_cookie_naming_no_language_of_the_site_gives_swedish(client, db):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+
+    assert '<html lang="sv">' in client.get(reverse("login")).content.decode()

@@ -1,6 +1,14 @@
 """Security headers on every page, and no caching of pages with personal data."""
 
+import re
+
 from django.urls import reverse
+
+
+def _policy(response) -> dict[str, str]:
+    """The Content-Security-Policy header as directive -> its sources."""
+    parts = response["Content-Security-Policy"].split(";")
+    return dict(part.strip().split(" ", 1) for part in parts)
 
 
 def test_login_page_sends_a_strict_csp_without_inline_allowances(client, db):
@@ -14,6 +22,29 @@ def test_login_page_sends_a_strict_csp_without_inline_allowances(client, db):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_csp_allows_scripts_with_the_pages_own_nonce(client, db):
+    response = client.get(reverse("login"))
+
+    nonces = re.findall(r'<script [^>]*nonce="([^"]+)"', response.content.decode())
+    assert len(nonces) == 1
+    assert _policy(response)["script-src"] == f"'self' 'nonce-{nonces[0]}'"
+
+
+def test_csp_never_carries_the_bare_word_nonce(client, hr_user, org):
+    client.force_login(hr_user)
+    pages = [reverse("login"), reverse("svc:hr_start", kwargs={"org": org.slug}), "/finns-inte/"]
+
+    policies = [client.get(url)["Content-Security-Policy"] for url in pages]
+
+    assert [policy for policy in policies if "'nonce'" in policy] == []
+
+
+def test_each_page_gets_a_new_nonce(client, db):
+    first, second = (_policy(client.get(reverse("login")))["script-src"] for _ in range(2))
+
+    assert first != second
 
 
 def test_pages_of_a_logged_in_user_are_not_stored(client, hr_user, org):

@@ -51,6 +51,7 @@ from .services import (
     person_login,
     person_record_changed,
     send_login_links,
+    user_language_set,
 )
 
 __all__ = [
@@ -83,4 +84,5 @@ __all__ = [
     "send_login_link",
     "send_login_link_to_address",
     "send_login_links",
+    "user_language_set",
 ]

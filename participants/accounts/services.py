@@ -314,3 +314,18 @@ def person_record_changed(*, person: Person, old_email: str, was_active: bool) -
         _cancel(LoginConfirmation.objects.filter(person=person))
         if person.user_id:
             Membership.objects.filter(user_id=person.user_id, organisation=organisation).delete()
+
+
+# --- The holder's own settings ------------------------------------------------------------
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Keep the language the holder chose with the language button on their login.
+
+    Only the holder does this, for themselves (``participants.views.set_language``);
+    it follows them to their next login on any device.
+    """
+    User._meta.get_field("language").clean(language, user)
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
