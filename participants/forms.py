@@ -280,7 +280,10 @@ class IdentityProviderForm(ErrorSummaryMixin, forms.ModelForm):
         if not cleaned.get("password_login") and not cleaned.get("enabled"):
             self.add_error(
                 "password_login",
-                _("Turn on the organisation's own sign-in before turning password login off."),
+                _(
+                    "Turn on the organisation’s own sign-in before you turn off “Allow login with "
+                    "e-mail address and password”."
+                ),
             )
         issuer = cleaned.get("issuer")
         if cleaned.get("enabled") and issuer and "issuer" not in self.errors:

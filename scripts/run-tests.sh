@@ -11,8 +11,14 @@ $BIN/ruff format --check .
 echo "== layers (import-linter: one direction of imports; WeasyPrint and matplotlib in one place each)"
 $BIN/lint-imports --no-cache
 
-echo "== message catalogues (msgfmt -c)"
-for po in locale/*/LC_MESSAGES/django.po; do msgfmt -c -o /dev/null "$po"; done
+echo "== message catalogues (msgfmt -c --check-format, plural forms too; nothing fuzzy or untranslated)"
+for po in locale/*/LC_MESSAGES/django.po; do
+  msgfmt -c --check-format -o /dev/null "$po"
+  left=$(msgattrib --only-fuzzy "$po"; msgattrib --untranslated "$po")
+  if [ -n "$left" ]; then
+    echo "$po has fuzzy or untranslated entries:"; echo "$left"; exit 1
+  fi
+done
 
 echo "== migrations are complete"
 $BIN/python manage.py makemigrations --check --dry-run

@@ -11,7 +11,9 @@ _JS = Path(__file__).resolve().parent / "js"
 REFLOW_JS = (_JS / "reflow.js").read_text()
 NON_TEXT_CONTRAST_JS = (_JS / "non_text_contrast.js").read_text()
 # Two animation frames: the first runs after the resize, the second after its layout.
-_AFTER_LAYOUT_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+_AFTER_LAYOUT_JS = (
+    "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+)
 
 
 def assert_no_horizontal_scroll(page, *, context: str = "") -> dict:

@@ -477,7 +477,8 @@ def test_password_login_cannot_be_turned_off_without_the_organisations_sign_in(
 
     assert response.context["form"].errors == {
         "password_login": [
-            "Slå på organisationens egen inloggning innan du stänger av inloggning med lösenord."
+            "Slå på organisationens egen inloggning innan du stänger av ”Tillåt inloggning med "
+            "e-postadress och lösenord”."
         ]
     }
 

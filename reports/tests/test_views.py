@@ -117,9 +117,9 @@ def test_check_in_form_errors_are_summarised_in_swedish(client, hr_user, small_p
     assert response.status_code == 200
     links = html.parse(response).select(".error-summary a.alert-link")
     assert [(a.get("href"), html.text(a)) for a in links] == [
-        ("#id_held_on", "Detta fält måste fyllas i."),
-        ("#id_module", "Detta fält måste fyllas i."),
-        ("#id_observations", "Detta fält måste fyllas i."),
+        ("#id_held_on", "Ange datum."),
+        ("#id_module", "Välj modul."),
+        ("#id_observations", "Ange vad som iakttogs."),
     ]
     assert CheckIn.objects.count() == 0
 

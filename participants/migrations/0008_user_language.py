@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0006_login_link_request'),
+        ('participants', '0007_swedish_names'),
     ]
 
     operations = [
