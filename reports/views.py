@@ -1,7 +1,8 @@
-"""Check-ins (HR), the "program in figures" dashboard and status reports (HR and steering group).
+"""Check-ins, the "program in figures" dashboard and status reports.
 
-The steering group reads aggregates only: the dashboard, the reports' written
-sections and their frozen figures, and the PDFs.
+HR writes check-ins and reports. The steering group reads: the check-ins, the
+dashboard's aggregates, the reports' written sections and their frozen figures,
+and the PDFs.
 """
 
 from django.conf import settings
@@ -82,7 +83,8 @@ class ProgramIndexView(ReportsMixin, TemplateView):
 
 
 class CheckInListView(ProgramMixin, TemplateView):
-    allowed_roles = HR_ONLY
+    # The steering group follows the program up: it reads the check-ins, HR writes them.
+    allowed_roles = HR_AND_STEERING
     template_name = "reports/check_in_list.html"
 
     def get_context_data(self, **kwargs):
@@ -129,7 +131,7 @@ class CheckInCreateView(ProgramMixin, FormView):
 
 
 class CheckInDetailView(ReportsMixin, TemplateView):
-    allowed_roles = HR_ONLY
+    allowed_roles = HR_AND_STEERING
     template_name = "reports/check_in_detail.html"
 
     def get_context_data(self, **kwargs):

@@ -1,5 +1,5 @@
 """Who reaches the reports pages: every URL of the app × anonymous, another organisation and
-each role. The steering group reads aggregates only: never agreement texts or personal notes.
+each role. The steering group reads aggregates and the check-ins, never agreement texts.
 """
 
 from dataclasses import dataclass
@@ -116,9 +116,9 @@ class Row:
 
 ROWS = {
     "reports:program_index": Row(HR_AND_STEERING, _org),
-    "reports:check_in_list": Row(HR, _program, _foreign_program),
+    "reports:check_in_list": Row(HR_AND_STEERING, _program, _foreign_program),
     "reports:check_in_create": Row(HR, _program, _foreign_program),
-    "reports:check_in_detail": Row(HR, _check_in, _foreign_check_in),
+    "reports:check_in_detail": Row(HR_AND_STEERING, _check_in, _foreign_check_in),
     "reports:dashboard": Row(HR_AND_STEERING, _program, _foreign_program),
     "reports:report_list": Row(HR_AND_STEERING, _program, _foreign_program),
     "reports:report_create": Row(HR, _program, _foreign_program),
@@ -179,7 +179,9 @@ def test_object_of_another_organisation_gets_404(client, world, name):
     assert _call(client, name, row.foreign_kwargs, world).status_code == 404
 
 
-def test_steering_group_pages_hold_no_agreement_text_or_check_in_notes(client, world):
+def test_steering_group_pages_hold_no_agreement_text_and_notes_only_on_the_check_in(
+    client, world
+):
     client.force_login(world.users[Role.STEERING])
     readable = [n for n, r in ROWS.items() if Role.STEERING in r.allowed and r.method == "get"]
 
@@ -191,4 +193,5 @@ def test_steering_group_pages_hold_no_agreement_text_or_check_in_notes(client, w
     for name, response in pages.items():
         body = b"".join(response) if response.streaming else response.content
         assert "HEMLIG-ÖVERENSKOMMELSE".encode() not in body, name
-        assert b"HR-ANTECKNING" not in body, name
+        # Following the program up: the steering group reads what a check-in observed.
+        assert (b"HR-ANTECKNING" in body) == (name == "reports:check_in_detail"), name

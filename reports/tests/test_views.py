@@ -379,13 +379,32 @@ def test_report_page_shows_the_frozen_figures_not_the_live_ones(
     assert (live_page.figures["groups"], live_page.figures["enrolled"]) == ("5", "17")
 
 
-def test_steering_group_sees_no_write_links(client, steering_user, small_program):
+def test_steering_group_sees_no_write_links(client, steering_user, small_program, check_ins):
+    """The steering group follows the program up: it reads the check-ins, it writes nothing."""
     client.force_login(steering_user)
+    program_id = small_program.program.pk
+    create_href = f'href="{url("check_in_create", program_id=program_id)}"'
 
-    page = client.get(url("report_list", program_id=small_program.program.pk)).content.decode()
+    reports = html.parse(client.get(url("report_list", program_id=program_id)))
+    check_in_list = client.get(url("check_in_list", program_id=program_id))
+    check_in = client.get(url("check_in_detail", check_in_id=check_ins[1].pk))
 
-    assert "Skriv en statusrapport" not in page
-    assert "Avstämningar" not in page
+    assert reports.texts("ul.nav-tabs a") == [
+        "Programmet i siffror",
+        "Statusrapporter",
+        "Avstämningar",
+    ]
+    assert "Skriv en statusrapport" not in reports.text()
+    assert [row[0] for row in parse(check_in_list).tables["check-ins"][1:]] == [
+        "2015-04-20",
+        "2015-03-16",
+    ]
+    for response in (check_in_list, check_in):
+        page = response.content.decode()
+        assert "Registrera en avstämning" not in page
+        assert create_href not in page
+    assert html.parse(check_in).texts("h1") == ["Avstämning 20 april 2015"]
+    assert client.get(url("check_in_create", program_id=program_id)).status_code == 403
 
 
 # --- Texts in their own language ---------------------------------------------------------

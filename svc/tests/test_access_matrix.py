@@ -536,13 +536,13 @@ MATRIX: dict[str, Row] = {
     # Follow-up: check-ins, dashboard, status reports.
     "reports:program_index": Row(allowed=HR_AND_STEERING),
     "reports:check_in_list": Row(
-        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+        allowed=HR_AND_STEERING, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
     ),
     "reports:check_in_create": Row(
         allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
     ),
     "reports:check_in_detail": Row(
-        allowed=HR_ONLY, kwargs=check_in_kwargs, foreign_kwargs=foreign_check_in_kwargs
+        allowed=HR_AND_STEERING, kwargs=check_in_kwargs, foreign_kwargs=foreign_check_in_kwargs
     ),
     "reports:dashboard": Row(
         allowed=HR_AND_STEERING, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
