@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.tests import html
 from participants.models import Level
 from participants.tests.factories import DepartmentFactory, PersonFactory, UserFactory
 from programs.models import Enrollment, Group, Round
@@ -390,6 +391,25 @@ def test_proposal_without_one_says_how_to_start(hr, org, round_1):
 
     assert response.context["page"] is None
     assert "Det finns inget förslag för omgången än." in _text(response)
+
+
+@pytest.mark.parametrize(
+    ("people", "groups", "lead"),
+    [
+        (25, 1, "25 personer i 1 grupp."),
+        (50, 2, "50 personer i 2 grupper."),
+        (1, 1, "1 person i 1 grupp."),
+    ],
+)
+def test_proposal_says_how_many_people_in_how_many_groups_in_singular_and_plural(
+    hr, org, round_1, departments, people, groups, lead
+):
+    _compose(hr, org, round_1, _people(org, departments, people))
+
+    page = html.parse(hr.get(_proposal_url(org, round_1)))
+
+    assert len(_stored(hr, round_1)["groups"]) == groups
+    assert page.texts("p.lead") == [f"{lead} Programmets grupper har 20–25 deltagare."]
 
 
 def test_proposal_move_saves_and_shows_the_size_warning(hr, org, round_1, proposed):
