@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from core.tests import html
 from evaluations.models import (
     EffectTheme,
     EvaluationForm,
@@ -238,6 +239,22 @@ def test_participant_sees_the_groups_results_only_after_the_window_and_above_k(
     assert open_page.context["row"].cells[0].figures.mean is None
     assert closed_page.context["row"].cells[0].figures.mean is not None
     assert "6,0" in closed_page.content.decode()
+
+
+def test_participants_note_calls_the_percentages_a_distribution_not_a_response_rate(
+    client, org, setup, participant
+):
+    answer_all(setup, 1, 5, value=6)
+    close_window(setup.sessions[1])
+    client.force_login(participant)
+
+    page = html.parse(client.get(reverse("evaluations:my_evaluations", kwargs={"org": org.slug})))
+
+    assert page.texts(".text-body-secondary p")[0] == (
+        "Medelvärdena gäller skalan 1–6. Procentsatserna under 1–6 är andelen av svaren "
+        "som gav varje värde. ”färre än 5”: färre än 5 personer svarade, så inget visas."
+    )
+    assert "svarsfrekvens" not in page.text()
 
 
 # --- Forms and themes ----------------------------------------------------------------------------
