@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -186,9 +187,10 @@ class ReportCreateView(ProgramMixin, FormView):
 
     def get_initial(self):
         program = self.get_program()
-        last = selectors.latest_report(program=program)
+        start, end = selectors.next_report_period(program=program, today=timezone.localdate())
         return {
-            "period_start": last.period_end if last else program.starts_on,
+            "period_start": start,
+            "period_end": end,
             "corrections_made": selectors.corrections_since_last_report(program=program),
         }
 

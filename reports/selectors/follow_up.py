@@ -125,6 +125,14 @@ def corrections_since_last_report(*, program: Program) -> str:
     )
 
 
+def next_report_period(*, program: Program, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a new report suggests: from where the last one ended (or the program's start)
+    to today, but never past the program's end: a finished program's report covers its end."""
+    last = StatusReport.objects.filter(program=program).order_by("-number").first()
+    start = last.period_end if last else program.starts_on
+    return start, max(start, min(today, program.ends_on))
+
+
 # --- Status reports ---------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.tests import html
 from programs.models import CheckIn
@@ -251,6 +252,41 @@ def test_report_form_suggests_the_corrections_since_the_last_report(
     assert (form["period_start"].value(), form["corrections_made"].value()) == (
         dt.date(2015, 3, 31),
         "2015-04-20: Kortare rollspel följda av reflektion i par.",
+    )
+
+
+def test_report_form_of_a_finished_program_suggests_a_period_ending_at_its_end(
+    client, hr_user, small_program
+):
+    program = small_program.program
+    program.starts_on, program.ends_on = dt.date(2015, 1, 1), dt.date(2017, 6, 30)
+    program.save(update_fields=["starts_on", "ends_on"])
+    StatusReportFactory(program=program, number=19, period_end=dt.date(2017, 3, 31))
+    client.force_login(hr_user)
+
+    page = html.parse(client.get(url("report_create", program_id=program.pk)))
+
+    assert [(e.get("name"), e.get("value")) for e in page.select("input[type=date]")] == [
+        ("period_start", "2017-03-31"),
+        ("period_end", "2017-06-30"),
+    ]
+
+
+def test_report_form_of_a_running_program_suggests_a_period_ending_today(
+    client, hr_user, small_program
+):
+    program = small_program.program
+    program.starts_on, program.ends_on = dt.date(2015, 1, 1), timezone.localdate() + dt.timedelta(
+        days=30
+    )
+    program.save(update_fields=["starts_on", "ends_on"])
+    client.force_login(hr_user)
+
+    form = client.get(url("report_create", program_id=program.pk)).context["form"]
+
+    assert (form["period_start"].value(), form["period_end"].value()) == (
+        dt.date(2015, 1, 1),
+        timezone.localdate(),
     )
 
 
