@@ -179,9 +179,7 @@ def test_object_of_another_organisation_gets_404(client, world, name):
     assert _call(client, name, row.foreign_kwargs, world).status_code == 404
 
 
-def test_steering_group_pages_hold_no_agreement_text_and_notes_only_on_the_check_in(
-    client, world
-):
+def test_steering_group_pages_hold_no_agreement_text_and_notes_only_on_the_check_in(client, world):
     client.force_login(world.users[Role.STEERING])
     readable = [n for n, r in ROWS.items() if Role.STEERING in r.allowed and r.method == "get"]
 
