@@ -4,6 +4,10 @@
 transaction and, once it commits, publishes the task. If publishing fails
 (broker down), the row stays pending and ``core.outbox_flush`` sends it later.
 The task receives ``outbox_id`` and marks the row done through ``outbox_task``.
+
+``enqueue_or_run_here`` is for work someone waits for on the page (the PDF of
+the report they opened): if the broker refuses it, it runs in this process at
+once instead of waiting for the broker to come back.
 """
 
 import functools
@@ -29,6 +33,46 @@ def enqueue(task_name: str, **kwargs) -> OutboxTask:
     row = OutboxTask.objects.create(task_name=task_name, kwargs=kwargs)
     transaction.on_commit(functools.partial(publish, row.pk))
     return row
+
+
+def enqueue_or_run_here(task_name: str, **kwargs) -> OutboxTask:
+    """Like ``enqueue``; but if the broker refuses the task after commit, run it here, now.
+
+    Side effects: one OutboxTask row; after commit, one message to the broker,
+    or the task run in this process (the request waits for it) when the broker
+    is down.
+    """
+    row = OutboxTask.objects.create(task_name=task_name, kwargs=kwargs)
+    transaction.on_commit(functools.partial(_publish_or_run_here, row.pk))
+    return row
+
+
+def _publish_or_run_here(outbox_id) -> None:
+    if not publish(outbox_id):
+        run_here(outbox_id)
+
+
+def run_here(outbox_id) -> bool:
+    """Run a pending row in this process. Returns whether this call ran it.
+
+    The row is claimed first (pending → queued), so neither the beat's flush
+    nor a second caller runs it too. Should the task raise, the row is pending
+    again and the flush sends it once the broker is back.
+    """
+    claimed = OutboxTask.objects.filter(pk=outbox_id, state=OutboxTask.State.PENDING).update(
+        state=OutboxTask.State.QUEUED, queued_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    row = OutboxTask.objects.get(pk=outbox_id)
+    try:
+        current_app.tasks[row.task_name].apply(kwargs={**row.kwargs, "outbox_id": str(row.pk)})
+    except Exception:
+        logger.exception("Task %s failed in-process; it stays pending", row.task_name)
+        OutboxTask.objects.filter(pk=outbox_id, state=OutboxTask.State.QUEUED).update(
+            state=OutboxTask.State.PENDING
+        )
+    return True
 
 
 def publish(outbox_id) -> bool:

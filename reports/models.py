@@ -22,8 +22,8 @@ class StatusReport(models.Model):
     """
 
     class Status(models.TextChoices):
-        # A record without a PDF yet (the demo's old reports); HR or the
-        # steering group can ask for it.
+        # A record without a PDF yet (the demo's old reports); opening it
+        # asks for it (services.status_report_open).
         NOT_GENERATED = "not_generated", _("No PDF yet")
         QUEUED = "queued", _("Queued")
         RENDERING = "rendering", _("Being generated")

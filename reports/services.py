@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.links import site_url
 from core.mail import render_email
-from core.outbox import enqueue
+from core.outbox import enqueue, enqueue_or_run_here
 from participants.models import Consultant, User
 from programs.models import CheckIn, Module, Program, Round
 
@@ -112,7 +112,8 @@ def status_report_create(
     The figures are frozen into ``snapshot`` now.
 
     Side effects: one StatusReport row; with ``generate``, an outbox task
-    ``reports.render_status_report`` sent after commit.
+    ``reports.render_status_report`` sent after commit (run in this process
+    if the broker refuses it).
     """
     locked = Program.objects.select_for_update().get(pk=program.pk)
     if focus_round is not None and focus_round.program_id != locked.pk:
@@ -152,17 +153,19 @@ def status_report_create(
     }
     report.save(update_fields=["snapshot"])
     if generate:
-        enqueue(RENDER_TASK, report_id=report.pk)
+        enqueue_or_run_here(RENDER_TASK, report_id=report.pk)
     return report
 
 
 @transaction.atomic
-def status_report_generate(*, report: StatusReport) -> StatusReport:
+def status_report_generate(*, report: StatusReport, notify: bool = True) -> StatusReport:
     """Queue the PDF of a report that has none (or whose rendering failed), from its snapshot.
 
-    Side effects: status back to queued; one outbox task after commit. A
-    report whose PDF is ready or on its way is left alone, so a double click
-    queues one task.
+    Side effects: status back to queued; one outbox task after commit (run in
+    this process if the broker refuses it: someone is waiting for the PDF).
+    A report whose PDF is ready or on its way is left alone, so a double
+    click queues one task. Without ``notify`` the steering group is not
+    e-mailed when the PDF is ready.
     """
     locked = StatusReport.objects.select_for_update().get(pk=report.pk)
     if not locked.can_generate:
@@ -170,8 +173,27 @@ def status_report_generate(*, report: StatusReport) -> StatusReport:
     locked.status = StatusReport.Status.QUEUED
     locked.error_message = ""
     locked.save(update_fields=["status", "error_message"])
-    enqueue(RENDER_TASK, report_id=locked.pk)
+    enqueue_or_run_here(RENDER_TASK, report_id=locked.pk, notify=notify)
     return locked
+
+
+def status_report_open(*, report: StatusReport) -> bool:
+    """Someone opened a report that never had a PDF: ask for it, once.
+
+    Returns whether the report was without a PDF (its state has changed since it was read).
+
+    A report whose PDF is ready, on its way or failed is left alone (a failed
+    one offers "try again"); two people opening it at once queue one task
+    (``status_report_generate`` locks the row). The report is old news, so
+    nobody is e-mailed when its PDF is ready: the one who opened it sees it
+    on the page.
+
+    Side effects: as ``status_report_generate``, for a report without a PDF only.
+    """
+    if report.status != StatusReport.Status.NOT_GENERATED:
+        return False
+    status_report_generate(report=report, notify=False)
+    return True
 
 
 # The render task's time limits (seconds; reports.tasks). A rendering that began

@@ -45,9 +45,9 @@ class RenderStatusReportTask(Task):
     soft_time_limit=services.RENDER_SOFT_TIME_LIMIT,
     time_limit=services.RENDER_TIME_LIMIT,
 )
-def render_status_report(*, report_id: int) -> dict:
+def render_status_report(*, report_id: int, notify: bool = True) -> dict:
     try:
-        report = services.status_report_render(report_id=report_id)
+        report = services.status_report_render(report_id=report_id, notify=notify)
     except services.TRANSIENT_ERRORS as exc:
         task = current_task
         # In-process (no broker, `make run`) there is nobody to retry later:

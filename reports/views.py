@@ -216,6 +216,12 @@ class ReportCreateView(ProgramMixin, FormView):
 class ReportDetailView(ReportMixin, TemplateView):
     template_name = "reports/report_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        # Opening a report that never had a PDF asks for it; the page follows its progress.
+        if services.status_report_open(report=self.get_report()):
+            del self.report  # read again: with no broker it was rendered here, now
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         report = self.get_report()
         return super().get_context_data(
@@ -248,12 +254,18 @@ class ReportGenerateView(ReportMixin, View):
 
 
 class ReportDownloadView(ReportMixin, View):
-    """The PDF from private storage, only to the organisation's HR and steering group."""
+    """The PDF from private storage, only to the organisation's HR and steering group.
+
+    A report without its PDF yet sends the visitor to its page, which asks for
+    the PDF and follows its progress.
+    """
 
     def get(self, request, *args, **kwargs):
         report = self.get_report()
         if not report.is_ready:
-            raise Http404
+            return redirect(
+                "reports:report_detail", org=self.organisation.slug, report_id=report.pk
+            )
         storage = services.private_storage()
         try:
             handle = storage.open(report.file_name, "rb")

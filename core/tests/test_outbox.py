@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from core.models import OutboxTask
-from core.outbox import enqueue, flush_pending
+from core.outbox import enqueue, enqueue_or_run_here, flush_pending, run_here
 
 
 @pytest.mark.django_db(transaction=True)
@@ -62,3 +62,24 @@ def test_flush_sends_pending_tasks_once_the_broker_is_back(real_queue, redis_sto
     assert row.result["message"] == "later"
     assert row.attempts == 2
     assert flush_pending(older_than_seconds=0) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_someone_waits_for_runs_here_when_the_broker_is_dead(redis_stopped):
+    with transaction.atomic():
+        row = enqueue_or_run_here("core.ping", message="now")
+
+    row.refresh_from_db()
+    assert row.state == OutboxTask.State.DONE
+    assert row.result == {"message": "now", "pid": os.getpid()}
+    assert flush_pending(older_than_seconds=0) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_runs_here_once(redis_stopped):
+    with transaction.atomic():
+        row = enqueue("core.ping", message="once")
+
+    assert (run_here(row.pk), run_here(row.pk)) == (True, False)
+    row.refresh_from_db()
+    assert (row.state, row.result["message"]) == (OutboxTask.State.DONE, "once")

@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutboxTask
 from core.tests import html
 from programs.models import CheckIn
 from programs.tests.factories import CheckInFactory
 from reports.models import StatusReport
+from reports.services import RENDER_TASK
 from reports.tests.conftest import grow_program
 from reports.tests.factories import MINIMAL_PDF, StatusReportFactory
 
@@ -276,8 +278,9 @@ def test_report_form_of_a_running_program_suggests_a_period_ending_today(
     client, hr_user, small_program
 ):
     program = small_program.program
-    program.starts_on, program.ends_on = dt.date(2015, 1, 1), timezone.localdate() + dt.timedelta(
-        days=30
+    program.starts_on, program.ends_on = (
+        dt.date(2015, 1, 1),
+        timezone.localdate() + dt.timedelta(days=30),
     )
     program.save(update_fields=["starts_on", "ends_on"])
     client.force_login(hr_user)
@@ -394,11 +397,96 @@ def test_download_hands_out_the_stored_pdf(client, steering_user, small_program)
     assert b"".join(response.streaming_content) == MINIMAL_PDF
 
 
-def test_download_of_a_report_without_pdf_is_404(client, steering_user, small_program):
+def test_download_of_a_report_without_pdf_leads_to_its_page(client, steering_user, small_program):
     report = StatusReportFactory(program=small_program.program, status=StatusReport.Status.QUEUED)
     client.force_login(steering_user)
 
-    assert client.get(url("report_download", report_id=report.pk)).status_code == 404
+    response = client.get(url("report_download", report_id=report.pk))
+
+    assert response["Location"] == url("report_detail", report_id=report.pk)
+
+
+# --- A report opened without its PDF -----------------------------------------------------------
+
+
+def _render_tasks() -> list[dict]:
+    return list(OutboxTask.objects.filter(task_name=RENDER_TASK).values_list("kwargs", flat=True))
+
+
+def test_opening_a_report_without_pdf_renders_it_and_the_page_follows_until_it_is_offered(
+    client, steering_user, small_program, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The demo's old reports have no PDF: the steering group opens one and gets it."""
+    report = StatusReportFactory(program=small_program.program, number=3)
+    client.force_login(steering_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        opened = html.parse(client.get(url("report_detail", report_id=report.pk)))
+    polled = client.get(url("report_status", report_id=report.pk), HTTP_HX_REQUEST="true")
+    pdf = client.get(url("report_download", report_id=report.pk))
+
+    # The page as it was answered: the rendering asked for, the page polling its status.
+    (status,) = opened.select("#report-status")
+    assert (status.get("data-status"), status.get("hx-trigger")) == ("queued", "every 2s")
+    assert opened.texts("#report-status p") == [
+        "I kö PDF:en skapas. Sidan uppdateras av sig själv."
+    ]
+    # Then the worker (here: in-process) rendered it, once, and told nobody by e-mail.
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (StatusReport.Status.READY, 1)
+    assert _render_tasks() == [{"report_id": report.pk, "notify": False}]
+    assert mailoutbox == []
+    assert "hx-trigger" not in polled.content.decode()
+    assert html.parse(polled).texts("a") == ["Ladda ner statusrapport nr 3 (PDF)"]
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+
+
+def test_opening_a_report_again_while_its_pdf_is_on_its_way_asks_for_nothing_more(
+    client, steering_user, hr_user, small_program
+):
+    report = StatusReportFactory(program=small_program.program)
+    client.force_login(steering_user)
+
+    client.get(url("report_detail", report_id=report.pk))
+    client.get(url("report_detail", report_id=report.pk))
+    client.force_login(hr_user)
+    client.get(url("report_detail", report_id=report.pk))
+
+    report.refresh_from_db()
+    assert report.status == StatusReport.Status.QUEUED
+    assert _render_tasks() == [{"report_id": report.pk, "notify": False}]
+
+
+def test_opening_a_failed_report_does_not_try_again_by_itself(client, steering_user, small_program):
+    report = StatusReportFactory(
+        program=small_program.program, status=StatusReport.Status.FAILED, error_message="x"
+    )
+    client.force_login(steering_user)
+
+    page = client.get(url("report_detail", report_id=report.pk)).content.decode()
+
+    report.refresh_from_db()
+    assert report.status == StatusReport.Status.FAILED
+    assert _render_tasks() == []
+    assert '<button type="submit" class="btn btn-primary">Försök igen</button>' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_report_with_the_broker_down_renders_its_pdf_here(
+    client, steering_user, small_program, redis_stopped
+):
+    report = StatusReportFactory(program=small_program.program, number=3)
+    client.force_login(steering_user)
+
+    page = html.parse(client.get(url("report_detail", report_id=report.pk)))
+    pdf = client.get(url("report_download", report_id=report.pk))
+
+    report.refresh_from_db()
+    assert report.status == StatusReport.Status.READY
+    assert OutboxTask.objects.get(task_name=RENDER_TASK).state == OutboxTask.State.DONE
+    assert page.select("#report-status")[0].get("data-status") == "ready"
+    assert page.texts("#report-status a") == ["Ladda ner statusrapport nr 3 (PDF)"]
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
 
 
 def test_report_page_shows_the_frozen_figures_not_the_live_ones(
