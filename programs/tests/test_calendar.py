@@ -32,13 +32,24 @@ def test_sessions_ics_parses_back_with_times_venue_and_stable_uids():
     assert str(events[0]["organizer"]) == f"mailto:{first.process_leader.email}"
 
 
-def test_sessions_ics_is_stable_for_the_same_sessions():
+def test_sessions_ics_is_stable_for_the_same_sessions(settings):
+    settings.CALENDAR_UID_DOMAIN = "svc-test.orebro.se"
     session = SessionFactory()
 
     uid_first = Calendar.from_ical(sessions_ics([session], name="x")).walk("VEVENT")[0]["uid"]
     uid_again = Calendar.from_ical(sessions_ics([session], name="x")).walk("VEVENT")[0]["uid"]
 
-    assert str(uid_first) == str(uid_again) == f"session-{session.pk}@svc.example"
+    assert str(uid_first) == str(uid_again) == f"session-{session.pk}@svc-test.orebro.se"
+
+
+def test_uids_default_to_the_host_of_the_site_address():
+    """Test and production have their own SITE_URL, so their UIDs never meet in a calendar."""
+    session = SessionFactory()
+
+    event = Calendar.from_ical(sessions_ics([session], name="x")).walk("VEVENT")[0]
+
+    # The test settings keep the default SITE_URL, http://127.0.0.1:8000.
+    assert str(event["uid"]) == f"session-{session.pk}@127.0.0.1"
 
 
 def test_a_moved_session_carries_a_higher_sequence_so_calendars_replace_the_entry():
