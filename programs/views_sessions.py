@@ -77,6 +77,7 @@ class GroupScheduleView(HRMixin, GroupMixin, FormView):
             **super().get_form_kwargs(),
             "plans": scheduling.schedule_plans(group=self.get_group()),
             "process_leaders": scheduling.process_leaders_for(organisation=self.organisation),
+            "round_": self.get_group().round,
         }
 
     def form_valid(self, form):
