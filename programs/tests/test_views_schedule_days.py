@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from core.tests.html import parse
+from core.tests.html import parse, table
 from participants.tests.factories import (
     ConsultantFactory,
     DepartmentFactory,
@@ -184,9 +185,11 @@ def test_schedule_page_saves_a_module_on_the_rounds_first_and_last_day(hr, round
 def test_schedule_page_names_the_rounds_dates_and_the_day_hours_before_saving(hr, round_of_2017):
     page = parse(hr.get(_schedule_url(round_of_2017)))
 
-    assert page.texts("main p")[2] == (
-        "Omgång 5 pågår från 2017-09-04 till 2017-12-15: varje modul hålls inom de datumen."
-    )
+    assert page.texts("main p")[2:4] == [
+        "Omgång 5 pågår från 2017-09-04 till 2017-12-15: varje modul hålls inom de datumen.",
+        "En modul på mer än en dag: ange början av den första dagen och slutet av den sista. "
+        "Den första dagen varar till 17:00, och varje dag efter den börjar 08:30.",
+    ]
     start = page.one("#id_m1_starts_at").attrib
     assert (start["min"], start["max"]) == ("2017-09-04T00:00", "2017-12-15T23:59")
 
@@ -219,3 +222,81 @@ def test_session_save_refuses_new_times_outside_the_round(round_of_2017):
         "starts_at": ["Modul 1 måste hållas inom omgångens datum, 2017-09-04–2017-12-15."]
     }
     assert Session.objects.filter(group=s.group).count() == 0
+
+
+# --- 2. A module of more than one day shows as its days ---------------------------------------
+
+
+def test_group_page_shows_each_day_of_a_module_with_its_hours(hr, setting):
+    rows = table(hr.get(_group_url(setting)), "sessions")
+
+    assert [row[1] for row in rows] == [
+        "2026-11-30 09:00–17:00 och 2026-12-01 08:30–12:00",
+        "2026-12-07 09:00–17:00 och 2026-12-08 08:30–16:00",
+        "2026-12-10 09:00–16:00",
+        "2026-12-14 09:00–17:00 och 2026-12-15 08:30–12:00",
+    ]
+
+
+def test_attendance_page_names_the_days_of_the_session(hr, setting):
+    url = reverse(
+        "programs:session_attendance",
+        kwargs={"org": setting.org.slug, "session_id": setting.sessions[0].pk},
+    )
+
+    page = parse(hr.get(url))
+
+    assert page.text("p.lead") == (
+        "Grupp 7 · måndag 30 november 2026 09:00–17:00 och tisdag 1 december 2026 08:30–12:00 "
+        "· Conventum"
+    )
+
+
+def test_month_page_shows_the_hours_of_each_day(hr, setting):
+    url = reverse("programs:session_month", kwargs={"org": setting.org.slug})
+
+    rows = table(hr.get(f"{url}?month=2026-11"), "month-sessions")
+
+    assert [row[:3] for row in rows] == [
+        ["mån 30 november", "09:00–17:00 och tis 1 december 08:30–12:00", "1. Del av en helhet"]
+    ]
+
+
+def test_participant_page_shows_each_day_of_the_sessions(client, setting):
+    page = _participant_page(client, setting)
+
+    assert [lines[0] for lines in _my_sessions(page)] == [
+        "2026-11-30 09:00–17:00 och 2026-12-01 08:30–12:00",
+        "2026-12-07 09:00–17:00 och 2026-12-08 08:30–16:00",
+        "2026-12-10 09:00–16:00",
+        "2026-12-14 09:00–17:00 och 2026-12-15 08:30–12:00",
+    ]
+
+
+def _my_sessions(page):
+    from core.tests.html import text
+
+    return [[text(p) for p in li.iter("p")] for li in page.select("#my-sessions > li")]
+
+
+def test_invitation_lists_each_day_of_a_session(setting):
+    with translation.override("sv"):
+        body = render_to_string(
+            "programs/email/invitation_sessions.txt", {"sessions": setting.sessions[:1]}
+        )
+
+    assert body == (
+        "- 1. Del av en helhet: måndag 30 november 2026 09:00–17:00 och tisdag 1 december 2026 "
+        "08:30–12:00, Conventum. Processledare: Pia Lindqvist\n"
+    )
+
+
+def test_a_session_of_three_days_lists_them_all(hr, setting):
+    session = setting.sessions[0]
+    Session.objects.filter(pk=session.pk).update(ends_at=at("2026-12-02", 12))
+
+    rows = table(hr.get(_group_url(setting)), "sessions")
+
+    assert rows[0][1] == (
+        "2026-11-30 09:00–17:00, 2026-12-01 08:30–17:00 och 2026-12-02 08:30–12:00"
+    )
