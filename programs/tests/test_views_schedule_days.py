@@ -3,8 +3,10 @@ of more than one day shown as their days, the group's process leaders, and each 
 förvaltning (not the unit inside it). Exact Swedish page text."""
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 
+import openpyxl
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -300,3 +302,88 @@ def test_a_session_of_three_days_lists_them_all(hr, setting):
     assert rows[0][1] == (
         "2026-11-30 09:00–17:00, 2026-12-01 08:30–17:00 och 2026-12-02 08:30–12:00"
     )
+
+
+# --- 3. The group's process leaders -------------------------------------------------------------
+
+
+def _process_leaders(page) -> str:
+    terms = page.texts("dl dt")
+    return page.texts("dl dd")[terms.index("Processledare")]
+
+
+def test_group_page_names_who_leads_the_sessions_when_nobody_is_named(hr, setting):
+    assert _process_leaders(parse(hr.get(_group_url(setting)))) == (
+        "Pia Lindqvist (Public Partner)"
+    )
+
+
+def test_group_page_names_the_groups_own_process_leaders_when_they_are_named(hr, setting):
+    setting.group.process_leaders.set(
+        [ConsultantFactory(name="Åsa Berg", firm=""), ConsultantFactory(name="Olle Ek", firm="")]
+    )
+
+    # By name, the Swedish way; Pia Lindqvist, who leads the sessions, is not named for it.
+    assert _process_leaders(parse(hr.get(_group_url(setting)))) == "Olle Ek, Åsa Berg"
+
+
+def test_group_page_says_not_assigned_only_when_nobody_leads_the_group(hr, setting):
+    Session.objects.filter(group=setting.group).update(process_leader=None)
+
+    assert _process_leaders(parse(hr.get(_group_url(setting)))) == "Inte tilldelad"
+
+
+def test_participant_page_names_who_leads_the_sessions(client, setting):
+    page = _participant_page(client, setting)
+
+    assert page.text("section[aria-labelledby=group-title] > p") == "Processledare: Pia Lindqvist"
+
+
+# --- 4. The förvaltning, not the unit -------------------------------------------------------
+
+
+def test_group_page_shows_the_forvaltning_of_a_member_in_a_unit(hr, setting):
+    rows = table(hr.get(_group_url(setting)), "members")
+
+    assert [row[:2] for row in rows] == [
+        ["Anna Andersson", "Kommunstyrelseförvaltningen"],
+        ["Bo Berg", "Kommunstyrelseförvaltningen"],
+    ]
+
+
+def test_attendance_page_shows_the_forvaltning_of_each_member(hr, setting):
+    url = reverse(
+        "programs:session_attendance",
+        kwargs={"org": setting.org.slug, "session_id": setting.sessions[0].pk},
+    )
+
+    page = parse(hr.get(url))
+
+    assert page.texts("fieldset.attendance-member legend") == [
+        "Anna Andersson · Kommunstyrelseförvaltningen",
+        "Bo Berg · Kommunstyrelseförvaltningen",
+    ]
+
+
+def test_participant_page_shows_the_forvaltning_of_each_member(client, setting):
+    page = _participant_page(client, setting)
+
+    assert page.texts("#group-members > li") == [
+        "Anna Andersson Kommunstyrelseförvaltningen",
+        "Bo Berg (du) Kommunstyrelseförvaltningen",
+    ]
+
+
+def test_group_list_export_gives_the_forvaltning(hr, setting):
+    url = reverse(
+        "programs:group_export", kwargs={"org": setting.org.slug, "group_id": setting.group.pk}
+    )
+
+    sheet = openpyxl.load_workbook(io.BytesIO(hr.get(url).content)).worksheets[0]
+
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][4] == "Förvaltning"
+    assert [(row[1], row[4]) for row in rows[1:]] == [
+        ("Anna", "Kommunstyrelseförvaltningen"),
+        ("Bo", "Kommunstyrelseförvaltningen"),
+    ]
