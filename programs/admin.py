@@ -30,7 +30,12 @@ from .models import (
     Session,
 )
 from .places import holding_place_q
-from .services import enrollment_create, session_save, validate_module_order
+from .services import (
+    enrollment_create,
+    session_save,
+    validate_module_order,
+    validate_within_round,
+)
 
 
 def _related_only(field: str):
@@ -213,7 +218,8 @@ class EnrollmentAdmin(OrganisationScopedAdmin):
 
 
 class SessionForm(forms.ModelForm):
-    """The module must be the group's program's, and sessions follow the module order."""
+    """The module must be the group's program's, sessions follow the module order, and new
+    or changed times lie within the round's dates."""
 
     def clean(self):
         cleaned = super().clean()
@@ -229,6 +235,14 @@ class SessionForm(forms.ModelForm):
             validate_module_order(session=candidate)
         except ValidationError as error:
             self.add_error(None, error)
+        ends_at = cleaned.get("ends_at")
+        times_changed = {"starts_at", "ends_at"} & set(self.changed_data)
+        if ends_at is not None and (self.instance.pk is None or times_changed):
+            candidate.ends_at = ends_at
+            try:
+                validate_within_round(session=candidate, round_=group.round)
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

@@ -1,8 +1,10 @@
 """Departments as the program counts them: by förvaltning, the top-level department.
 
 Groups are mixed by förvaltning and the overview shows each group's mix by förvaltning:
-a unit inside a department counts as that department. ``department_tree`` is the one
-place that walks the tree up.
+a unit inside a department counts as that department. A manager's ``department`` is
+often such a unit (the import's "Enhet"); pages and lists that say "Förvaltning" show
+``DepartmentTree.top_name`` of it. ``department_tree`` is the one place that walks the
+tree up.
 """
 
 from dataclasses import dataclass
@@ -33,6 +35,11 @@ class DepartmentTree:
         if key == NO_DEPARTMENT or key not in self.names:
             return _("No department")
         return self.names[key]
+
+    def top_name(self, department_id: int | None) -> str | None:
+        """The name of the förvaltning a manager's department (often a unit) belongs to."""
+        key = self.key(department_id)
+        return None if key == NO_DEPARTMENT else self.names[key]
 
     def descendants(self, top_id: int) -> list[int]:
         return [pk for pk, top in self.top_of.items() if top == top_id]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.xlsx import workbook_bytes
 
+from .departments import DepartmentTree, department_tree
 from .models import Attendance, Enrollment, Group, Module, Round
 
 # Present wins when a member attended a module twice (e.g. with another group).
@@ -35,7 +36,8 @@ def _attendance(members: list[Enrollment], program_id: int) -> dict[tuple[int, i
     return best
 
 
-def _member_sheet(members: list[Enrollment], *, with_group: bool):
+def _member_sheet(members: list[Enrollment], *, with_group: bool, tree: DepartmentTree):
+    """The members, their förvaltning (not the unit: ``DepartmentTree.top_name``) and more."""
     headers = [
         _("Employee number"), _("First name"), _("Last name"), _("E-mail address"),
         _("Department"), _("Managerial level"), _("Line manager"), _("Status"),
@@ -44,7 +46,8 @@ def _member_sheet(members: list[Enrollment], *, with_group: bool):
     for m in members:
         p = m.person
         row = [
-            p.employee_number, p.first_name, p.last_name, p.email, str(p.department or ""),
+            p.employee_number, p.first_name, p.last_name, p.email,
+            tree.top_name(p.department_id) or "",
             p.get_level_display(), p.line_manager.full_name if p.line_manager else "",
             m.get_status_display(),
         ]  # fmt: skip
@@ -80,7 +83,8 @@ def group_list_xlsx(*, group: Group) -> bytes:
     """A group's members (sheet one) and their attendance per module (sheet two)."""
     members = _members(group=group)
     modules = list(Module.objects.filter(program_id=group.round.program_id).order_by("order"))
-    member_headers, member_rows = _member_sheet(members, with_group=False)
+    tree = department_tree(organisation=group.round.program.organisation_id)
+    member_headers, member_rows = _member_sheet(members, with_group=False, tree=tree)
     attendance_headers, attendance_rows = _attendance_sheet(members, modules, with_group=False)
     return workbook_bytes(
         [
@@ -94,7 +98,8 @@ def round_xlsx(*, round_: Round) -> bytes:
     """Every group of a round: the group lists, and attendance per member and module."""
     members = _members(group__round=round_)
     modules = list(Module.objects.filter(program_id=round_.program_id).order_by("order"))
-    member_headers, member_rows = _member_sheet(members, with_group=True)
+    tree = department_tree(organisation=round_.program.organisation_id)
+    member_headers, member_rows = _member_sheet(members, with_group=True, tree=tree)
     attendance_headers, attendance_rows = _attendance_sheet(members, modules, with_group=True)
     return workbook_bytes(
         [

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.forms import ErrorSummaryMixin
 
-from .models import Attendance
+from .models import Attendance, Round
 from .scheduling import PLAN_FIELDS, AttendanceRow, SessionPlan, attendance_field, plan_field
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -24,19 +24,27 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class GroupScheduleForm(ErrorSummaryMixin, forms.Form):
-    """Start, end, venue and process leader of each module of the group's program."""
+    """Start, end, venue and process leader of each module of the group's program.
 
-    def __init__(self, *args, plans: list[SessionPlan], process_leaders, **kwargs):
+    The date pickers offer the round's dates only (``min``/``max``); the rule that a
+    session lies within them is the service's, with its message.
+    """
+
+    def __init__(self, *args, plans: list[SessionPlan], process_leaders, round_: Round, **kwargs):
         super().__init__(*args, **kwargs)
         self.plans = plans
         self.legends: list[str] = []
+        within_round = {
+            "min": dt.datetime.combine(round_.starts_on, dt.time.min).strftime(DATETIME_LOCAL),
+            "max": dt.datetime.combine(round_.ends_on, dt.time(23, 59)).strftime(DATETIME_LOCAL),
+        }
         for plan in plans:
             order = plan.module.order
             example = {"order": order}
             self.fields[plan_field(order, "starts_at")] = forms.DateTimeField(
                 label=gettext_lazy("Starts"),
                 required=False,
-                widget=DateTimeLocalInput(),
+                widget=DateTimeLocalInput(attrs=within_round),
                 initial=plan.starts_at,
                 error_messages={
                     "invalid": _(
@@ -49,7 +57,7 @@ class GroupScheduleForm(ErrorSummaryMixin, forms.Form):
             self.fields[plan_field(order, "ends_at")] = forms.DateTimeField(
                 label=gettext_lazy("Ends"),
                 required=False,
-                widget=DateTimeLocalInput(),
+                widget=DateTimeLocalInput(attrs=within_round),
                 initial=plan.ends_at,
                 error_messages={
                     "invalid": _(

@@ -11,11 +11,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from participants.models import Organisation, Person, User
+from participants.models import Consultant, Organisation, Person, User
 
 from .departments import department_tree
 from .group_size import group_size_bounds, size_within_bounds
@@ -219,6 +219,8 @@ class MemberRow:
     enrollment: Enrollment
     # One entry per session of the group, in session order: the status label or None.
     attendance: list[str | None] = field(default_factory=list)
+    # The förvaltning (top-level department) of the member's department, or None.
+    department: str | None = None
 
     @property
     def person(self) -> Person:
@@ -236,7 +238,8 @@ class GroupDetail:
 
 def group_roster(*, group: Group | int) -> QuerySet[Enrollment]:
     """The group's members (a group or its id): the places it holds, by name, each with
-    its person and department. One query; callers add what else they show."""
+    its person and department. One query; callers add what else they show (the
+    förvaltning of the department: ``departments.department_tree``)."""
     return (
         Enrollment.objects.holding_place()
         .filter(group=group)
@@ -254,13 +257,34 @@ def group_sessions(*, group: Group) -> QuerySet[Session]:
     )
 
 
+def group_process_leaders(*, group: Group) -> list[Consultant]:
+    """Who leads the group, by name: the process leaders named for the group, or, while
+    none is named, those leading its sessions. One query.
+
+    A group scheduled without naming its process leaders is still led by someone: the
+    page then names them rather than "not assigned". (Who may open the group, as one of
+    either, is ``scheduling.groups_visible_to``.)
+    """
+    named = Group.process_leaders.through.objects.filter(
+        group_id=group.pk, consultant_id=OuterRef("pk")
+    )
+    leaders = list(
+        Consultant.objects.filter(Q(groups=group) | Q(sessions__group=group))
+        .annotate(named=Exists(named))
+        .distinct()
+        .order_by("name")
+    )
+    return [leader for leader in leaders if leader.named] or leaders
+
+
 def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
     """A group's members, sessions and attendance per member and session.
 
-    Five queries whatever the number of members and sessions.
+    Six queries whatever the number of members and sessions.
     """
     group = group_for_organisation_or_404(organisation=organisation, group_id=group_id)
     enrollments = list(group_roster(group=group))
+    tree = department_tree(organisation=organisation)
     sessions = list(group_sessions(group=group))
     status_labels = dict(Attendance.Status.choices)
     recorded = {
@@ -273,6 +297,7 @@ def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
         MemberRow(
             enrollment=enrollment,
             attendance=[recorded.get((enrollment.pk, session.pk)) for session in sessions],
+            department=tree.top_name(enrollment.person.department_id),
         )
         for enrollment in enrollments
     ]
@@ -281,7 +306,7 @@ def group_detail(*, organisation: Organisation, group_id: int) -> GroupDetail:
         program=group.round.program,
         members=members,
         sessions=sessions,
-        process_leaders=list(group.process_leaders.order_by("name")),
+        process_leaders=group_process_leaders(group=group),
     )
 
 

@@ -4,18 +4,21 @@
 - Group size outside the program's bounds is a warning, never a block (the rule
   is ``programs.group_size``).
 - A session of module n+1 may not start before the group's session of module n.
+- A session lies within its round's dates (``outside_round``), checked when its times
+  are set or changed.
 """
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from participants.models import Consultant
 
 from .group_size import group_size_warning
-from .models import Enrollment, Group, Module, Session
+from .models import Enrollment, Group, Module, Round, Session
 
 
 @dataclass
@@ -91,6 +94,41 @@ def validate_module_order(*, session: Session) -> None:
             raise _module_order_error(module=session.module, other=other, before=False)
 
 
+def outside_round(*, round_: Round, starts_at, ends_at) -> str | None:
+    """Which time lies outside the round's dates: "starts_at", "ends_at" or None.
+
+    A session lies within its round when it starts on or after the round's first
+    day and ends on or before its last day (dates in Swedish time).
+    """
+    first = timezone.localdate(starts_at)
+    if not round_.starts_on <= first <= round_.ends_on:
+        return "starts_at"
+    if timezone.localdate(ends_at) > round_.ends_on:
+        return "ends_at"
+    return None
+
+
+def outside_round_error(*, round_: Round, module: Module) -> ValidationError:
+    """The one message of ``outside_round``, naming the round's dates."""
+    message = _("Module %(order)d must be held within the round's dates, %(start)s–%(end)s.")
+    return ValidationError(
+        message
+        % {
+            "order": module.order,
+            "start": formats.date_format(round_.starts_on, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(round_.ends_on, "SHORT_DATE_FORMAT"),
+        },
+        code="outside_round",
+    )
+
+
+def validate_within_round(*, session: Session, round_: Round) -> None:
+    """Raise a ValidationError at the time that lies outside the round's dates."""
+    field = outside_round(round_=round_, starts_at=session.starts_at, ends_at=session.ends_at)
+    if field is not None:
+        raise ValidationError({field: outside_round_error(round_=round_, module=session.module)})
+
+
 @transaction.atomic
 def session_save(
     *,
@@ -104,8 +142,9 @@ def session_save(
 ) -> Session:
     """Create or change a group's session of a module. Raises ValidationError.
 
-    A change of time, venue or process leader raises the session's calendar
-    sequence, so a re-sent .ics replaces the entry in people's calendars.
+    A new session, or a change of its times, must lie within the round's dates. A
+    change of time, venue or process leader raises the session's calendar sequence,
+    so a re-sent .ics replaces the entry in people's calendars.
     """
     if module.program_id != group.round.program_id:
         raise ValidationError(
@@ -117,6 +156,7 @@ def session_save(
         )
     session = session or Session()
     before = _calendar_fields(session) if session.pk else None
+    times_before = (session.starts_at, session.ends_at) if session.pk else None
     session.group = group
     session.module = module
     session.starts_at = starts_at
@@ -126,6 +166,8 @@ def session_save(
     if before is not None and before != _calendar_fields(session):
         session.calendar_sequence += 1
     session.full_clean()
+    if times_before != (starts_at, ends_at):
+        validate_within_round(session=session, round_=group.round)
     validate_module_order(session=session)
     session.save()
     return session

@@ -22,7 +22,7 @@ from core.responses import xlsx_response
 from participants.access import HRMixin, OrganisationRoleMixin
 from participants.models import Role
 
-from . import exports, scheduling
+from . import exports, scheduling, session_days
 from .calendar import sessions_ics
 from .forms_sessions import AttendanceForm, GroupScheduleForm, MonthForm, SendInvitationsForm
 from .selectors import program_for_organisation_or_404, round_for_organisation_or_404
@@ -77,6 +77,7 @@ class GroupScheduleView(HRMixin, GroupMixin, FormView):
             **super().get_form_kwargs(),
             "plans": scheduling.schedule_plans(group=self.get_group()),
             "process_leaders": scheduling.process_leaders_for(organisation=self.organisation),
+            "round_": self.get_group().round,
         }
 
     def form_valid(self, form):
@@ -105,7 +106,13 @@ class GroupScheduleView(HRMixin, GroupMixin, FormView):
 
     def get_context_data(self, **kwargs):
         group = self.get_group()
-        return super().get_context_data(group=group, program=group.round.program, **kwargs)
+        return super().get_context_data(
+            group=group,
+            program=group.round.program,
+            day_starts=session_days.DAY_STARTS,
+            day_ends=session_days.DAY_ENDS,
+            **kwargs,
+        )
 
 
 # --- Invitations and login links ---------------------------------------------------------------

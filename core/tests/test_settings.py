@@ -44,6 +44,11 @@ def _check(settings_module: str, **env) -> subprocess.CompletedProcess:
             "svc example",
             "CALENDAR_UID_DOMAIN must be a domain name, without spaces or @.",
         ),
+        (
+            "SITE_URL",
+            "svc.orebro.se",
+            "SITE_URL must be an address such as https://svc.example.se.",
+        ),
     ],
 )
 def test_bad_environment_value_fails_at_start_up(variable, value, message):
@@ -78,6 +83,43 @@ def test_every_environment_variable_is_in_the_readme_table():
     read = set().union(*(_variables_read_in(p) for p in (ROOT / "svc" / "settings").glob("*.py")))
 
     assert read - listed == set()
+
+
+def _setting(name: str, **env) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY | {"SITE_URL", name}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; "
+            f"print(settings.{name})",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "svc.settings.base", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_calendar_uids_take_the_host_of_the_site_address_by_default():
+    """Test and production have their own addresses, so their calendar events never meet."""
+    test = _setting("CALENDAR_UID_DOMAIN", SITE_URL="https://svc-test.orebro.se/")
+    production = _setting("CALENDAR_UID_DOMAIN", SITE_URL="https://SVC.Orebro.se:8443/app/")
+
+    assert (test, production) == ("svc-test.orebro.se", "svc.orebro.se")
+
+
+def test_calendar_uid_domain_set_on_its_own_wins_over_the_site_address():
+    domain = _setting(
+        "CALENDAR_UID_DOMAIN",
+        SITE_URL="https://svc-test.orebro.se",
+        CALENDAR_UID_DOMAIN="svc.example",
+    )
+
+    assert domain == "svc.example"
 
 
 def test_production_refuses_the_development_secret_key():

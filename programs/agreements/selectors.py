@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Organisation, Person, User
 
+from ..departments import department_tree
 from ..models import Agreement, Attendance, Enrollment, Session
-from ..selectors import group_roster, group_sessions
+from ..selectors import MemberRow, group_process_leaders, group_roster, group_sessions
 from .rules import (
     NOT_STARTED,
     STAGES,
@@ -133,7 +134,7 @@ class SessionRow:
 class MyProgram:
     enrollment: Enrollment
     reviewer: Person | None
-    members: list[Person]
+    members: list[MemberRow]  # with each member's förvaltning
     process_leaders: list
     sessions: list[SessionRow]
     stages: list[StageRow]
@@ -163,12 +164,16 @@ def my_program(*, enrollment: Enrollment, now=None) -> MyProgram:
     """Everything "my program" shows about the participant's place (see
     ``programs.selectors.current_enrollment_for_user``).
 
-    Nine queries at most whatever the size of the group or the number of sessions.
+    Ten queries at most whatever the size of the group or the number of sessions.
     """
     now = now or timezone.now()
     prefetch_related_objects([enrollment], "person__line_manager", "reviewer")
     group = enrollment.group
-    members = [e.person for e in group_roster(group=group)]
+    tree = department_tree(organisation=enrollment.group.round.program.organisation_id)
+    members = [
+        MemberRow(enrollment=e, department=tree.top_name(e.person.department_id))
+        for e in group_roster(group=group)
+    ]
     sessions = list(group_sessions(group=group))
     labels = dict(Attendance.Status.choices)
     attendance = {
@@ -185,7 +190,7 @@ def my_program(*, enrollment: Enrollment, now=None) -> MyProgram:
         enrollment=enrollment,
         reviewer=reviewer_of(enrollment),
         members=members,
-        process_leaders=list(group.process_leaders.order_by("name")),
+        process_leaders=group_process_leaders(group=group),
         sessions=[
             SessionRow(session=s, attendance=attendance.get(s.pk), is_past=s.starts_at <= now)
             for s in sessions

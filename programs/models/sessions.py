@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import OutboxTask
 from participants.models import Consultant
 
+from ..session_days import SessionDay, session_days
 from .structure import Enrollment, Group, Module
 
 
@@ -54,6 +55,11 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.group} · {self.module}"
+
+    @property
+    def days(self) -> list[SessionDay]:
+        """The days it is held, each with its hours (the rule: ``programs.session_days``)."""
+        return session_days(self.starts_at, self.ends_at)
 
 
 class Attendance(models.Model):

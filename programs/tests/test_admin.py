@@ -416,6 +416,38 @@ def test_session_out_of_module_order_is_refused_on_the_form(
     assert Session.objects.filter(group=group).count() == 1
 
 
+def test_session_outside_the_rounds_dates_is_refused_on_the_form(
+    client, staff_hr, org, two_organisations
+):
+    group = two_organisations["ours"].group
+    module_2 = ModuleFactory(program=group.round.program, order=2)
+    after_round = group.round.ends_on + dt.timedelta(days=1)
+    client.force_login(staff_hr)
+
+    response = client.post(
+        _admin_url(Session, "add"),
+        {
+            "group": group.pk,
+            "module": module_2.pk,
+            "starts_at_0": after_round.isoformat(),
+            "starts_at_1": "09:00:00",
+            "ends_at_0": after_round.isoformat(),
+            "ends_at_1": "16:00:00",
+            "venue": "Conventum",
+        },
+    )
+
+    errors = response.context["adminform"].form.errors
+    assert response.status_code == 200
+    assert errors == {
+        "starts_at": [
+            f"Modul 2 måste hållas inom omgångens datum, {group.round.starts_on.isoformat()}–"
+            f"{group.round.ends_on.isoformat()}."
+        ]
+    }
+    assert Session.objects.filter(group=group).count() == 1
+
+
 def test_person_in_a_line_manager_loop_is_refused_on_the_form(client, staff_hr, org):
     top = PersonFactory(organisation=org)
     below = PersonFactory(organisation=org, line_manager=top)

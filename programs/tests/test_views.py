@@ -398,7 +398,8 @@ def test_group_detail_lists_members_with_department_and_level(
     members = [row[:3] for row in table(response, "members")]
     assert members == [
         ["Anna Andersson", "Socialförvaltningen", str(Level.DEPARTMENT_HEAD.label)],
-        ["Bo Berg", "Äldreomsorg", str(Level.FIRST_LINE.label)],
+        # Äldreomsorg is a unit of Socialförvaltningen: the column is the förvaltning.
+        ["Bo Berg", "Socialförvaltningen", str(Level.FIRST_LINE.label)],
         ["Cecilia Carlsson", "Tekniska förvaltningen", str(Level.DIVISION_HEAD.label)],
     ]
 

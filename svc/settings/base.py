@@ -6,6 +6,7 @@ Every value a deployment may change comes from an environment variable
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 import xstatic.pkg.bootstrap as xstatic_bootstrap
@@ -206,9 +207,14 @@ if not 1 <= OIDC_TIMEOUT_SECONDS <= 60:
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 # The address people reach the site at; used for links in e-mail.
 SITE_URL = _env("SITE_URL", str, "http://127.0.0.1:8000")
-# The domain in calendar event UIDs (session-<id>@<domain>, programs.calendar). Calendar
-# programs match updates on the UID: changing it makes every sent invitation a new event.
-CALENDAR_UID_DOMAIN = _env("CALENDAR_UID_DOMAIN", str, "svc.example")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.hostname:
+    raise ImproperlyConfigured("SITE_URL must be an address such as https://svc.example.se.")
+# The domain in calendar event UIDs (session-<id>@<domain>, programs.calendar), by default
+# the host of SITE_URL: each installation (test, production) its own, so that their events
+# never replace each other's in a calendar. Calendar programs match updates on the UID:
+# changing it makes every invitation already sent a second event.
+CALENDAR_UID_DOMAIN = _env("CALENDAR_UID_DOMAIN", str, _site.hostname)
 if not CALENDAR_UID_DOMAIN or any(c.isspace() or c == "@" for c in CALENDAR_UID_DOMAIN):
     raise ImproperlyConfigured("CALENDAR_UID_DOMAIN must be a domain name, without spaces or @.")
 

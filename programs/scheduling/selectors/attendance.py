@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from participants.models import Person
 
 from ... import selectors
+from ...departments import department_tree
 from ...models import Attendance, Enrollment, Group, Program, Round, Session
 from ...places import holding_place_q
 from ..common import place_holders
@@ -18,6 +19,8 @@ from ..common import place_holders
 class AttendanceRow:
     enrollment: Enrollment
     status: str | None
+    # The förvaltning (top-level department) of the member's department, or None.
+    department: str | None = None
 
     @property
     def person(self) -> Person:
@@ -25,12 +28,19 @@ class AttendanceRow:
 
 
 def attendance_rows(*, session: Session) -> list[AttendanceRow]:
-    """Every member holding a place in the session's group, with what was recorded."""
+    """Every member holding a place in the session's group, with what was recorded and
+    their förvaltning. Three queries (the session loaded with its group's round and program).
+    """
     recorded = dict(
         Attendance.objects.filter(session=session).values_list("enrollment_id", "status")
     )
+    tree = department_tree(organisation=session.group.round.program.organisation_id)
     return [
-        AttendanceRow(enrollment=e, status=recorded.get(e.pk))
+        AttendanceRow(
+            enrollment=e,
+            status=recorded.get(e.pk),
+            department=tree.top_name(e.person.department_id),
+        )
         for e in selectors.group_roster(group=session.group_id)
     ]
 

@@ -1,4 +1,5 @@
-"""Writes: scheduling a group's four sessions, in module order and without double-booking."""
+"""Writes: scheduling a group's four sessions, in module order, within the round's dates
+and without double-booking."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -9,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from participants.models import Consultant
 
-from ...models import Group, Session
-from ...services import session_save
+from ...models import Group, Round, Session
+from ...services import outside_round, outside_round_error, session_save
 from ..common import when_text
 from ..selectors.invitations import invitations_asked_for
 from ..selectors.plans import SessionPlan
@@ -23,8 +24,9 @@ def plan_field(order: int, name: str) -> str:
     return f"m{order}_{name}"
 
 
-def _plan_errors(*, plans: list[SessionPlan]) -> dict[str, list[ValidationError]]:
-    """Times missing, ending before starting, or out of module order."""
+def _plan_errors(*, plans: list[SessionPlan], round_: Round) -> dict[str, list[ValidationError]]:
+    """Times missing, ending before starting, outside the round's dates (when set or
+    changed: ``programs.services.outside_round``), or out of module order."""
     errors: dict[str, list[ValidationError]] = defaultdict(list)
     previous = None
     for plan in plans:
@@ -46,6 +48,12 @@ def _plan_errors(*, plans: list[SessionPlan]) -> dict[str, list[ValidationError]
         elif plan.ends_at <= plan.starts_at:
             message = _("Module %(order)d must end after it starts.")
             problem = ("ends_at", message, "ends_before_start")
+        elif plan.times_changed() and (
+            outside := outside_round(round_=round_, starts_at=plan.starts_at, ends_at=plan.ends_at)
+        ):
+            error = outside_round_error(round_=round_, module=plan.module)
+            errors[plan_field(order, outside)].append(error)
+            continue  # not a "previous" module for the order check of the next
         elif (
             previous is not None
             and plan.starts_at < previous.ends_at
@@ -175,7 +183,7 @@ def group_schedule_save(*, group: Group, plans: list[SessionPlan]) -> ScheduleRe
     leader_ids = sorted({p.process_leader.pk for p in plans if p.process_leader})
     # Two coordinators booking the same process leader at once wait for each other.
     list(Consultant.objects.select_for_update().filter(pk__in=leader_ids).order_by("pk"))
-    errors = _plan_errors(plans=plans)
+    errors = _plan_errors(plans=plans, round_=group.round)
     for key, found in _booking_errors(group=group, plans=plans).items():
         errors[key].extend(found)
     if errors:
