@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(tra
 @pytest.fixture
 def demo(db):
     seed_demo()
-    program = Program.objects.get(organisation__slug="orebro")
+    program = Program.objects.get(organisation__slug="orebro", name="Sveriges viktigaste chefsjobb")
     seed_demo_reports(program=program)
     return program
 

@@ -1,0 +1,409 @@
+"""The live demo program, "Chefsjobbet": dated from the day ``seed_demo`` runs.
+
+SVC 2015–2017 is history: no evaluation is open in it and no round is to come.
+This second program of Örebro kommun gives every demo login something to do
+today (the day in ``settings.TIME_ZONE``, Europe/Stockholm):
+
+- round 1 is under way: group 1 had module 2 last week, group 2 (deltagare@'s,
+  led by processledare@) ended module 1 yesterday, so its evaluation is open,
+  and group 3 has module 1 next week, with processledare@ again;
+- deltagare@ has sent the agreement between modules 1 and 2 to chef@;
+- round 2 starts on the first Monday of next quarter, and its groups have room
+  for the intake of new managers.
+
+Every row has a natural key (the program's name, round and group numbers,
+module order, person, stage), so a second run on the same day writes nothing.
+On a later day the rounds and sessions move with the date; attendance,
+agreements and answers already stored stay as they are.
+"""
+
+import datetime as dt
+import itertools
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from evaluations.services import evaluation_form_ensure
+from participants.models import Consultant, Level, Organisation, Person
+from programs.agreements.rules import Stage, Status
+from programs.models import (
+    Agreement,
+    Attendance,
+    Enrollment,
+    Group,
+    Module,
+    Program,
+    Round,
+    Session,
+)
+from programs.services import session_save
+
+from .agreements import DEMO_PARTICIPANT_EMAIL, _demo_texts, _demo_versions
+from .plans import attendance_status, session_times
+from .specs import MODULES
+from .sync import SyncWriter
+
+LIVE_PROGRAM_NAME = "Chefsjobbet"
+LIVE_PURPOSE = (
+    "Sveriges viktigaste chefsjobb fortsätter: chefer som inte gått programmet, och de som "
+    "tillträtt sedan dess, går samma fyra moduler i blandade utvecklingsgrupper."
+)
+LIVE_MOTTO = "Säkra, initiativrika och klara"
+VENUES = ("Örebro slott", "Conventum Kongress", "Stadshuset", "Naturens hus")
+LINE_MANAGER_EMAIL = "chef@orebro.example"
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    number: int  # numbered through the program
+    round_number: int
+    first_day: dt.date  # of module 1; the others follow four weeks apart
+    size: int
+    leaders: tuple[int, int]  # indexes into the organisation's consultants (0: processledare@)
+
+
+def next_quarter_monday(today: dt.date) -> dt.date:
+    """The first Monday on or after the first day of the quarter after ``today``'s."""
+    month = (today.month - 1) // 3 * 3 + 4
+    first = dt.date(today.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return first + dt.timedelta(days=-first.weekday() % 7)
+
+
+def plan_groups(today: dt.date) -> tuple[GroupPlan, ...]:
+    """Three groups under way in round 1, two with room to spare in round 2."""
+    day = dt.timedelta(days=1)
+    round_2 = next_quarter_monday(today)
+    return (
+        GroupPlan(1, 1, today - 37 * day, 22, (1, 2)),  # module 2 ended eight days ago
+        GroupPlan(2, 1, today - 2 * day, 21, (0, 3)),  # module 1 ended yesterday at noon
+        GroupPlan(3, 1, today + 7 * day, 22, (0, 4)),  # module 1 next week
+        GroupPlan(4, 2, round_2, 20, (5, 6)),
+        GroupPlan(5, 2, round_2 + day, 20, (7, 8)),
+    )
+
+
+def _times(plan: GroupPlan, module: Module) -> tuple[dt.datetime, dt.datetime]:
+    return session_times(
+        round_starts_on=plan.first_day, index=0, order=module.order, days=module.duration_days
+    )
+
+
+def _members(organisation: Organisation, plans: tuple[GroupPlan, ...]) -> list[list[Person]]:
+    """Heads of division and first-line managers, deltagare@ in group 2, dealt by department.
+
+    chef@ stays out: their part here is to review deltagare@'s agreements.
+    """
+    people = list(
+        Person.objects.filter(
+            organisation=organisation,
+            active=True,
+            level__in=(Level.DIVISION_HEAD, Level.FIRST_LINE),
+        )
+        .exclude(email=LINE_MANAGER_EMAIL)
+        .select_related("department")
+        .order_by("employee_number")
+    )
+    demo = next(p for p in people if p.email == DEMO_PARTICIPANT_EMAIL)
+    others = [p for p in people if p is not demo]
+    chosen = random.Random("chefsjobbet").sample(others, sum(p.size for p in plans) - 1)
+    chosen.sort(key=lambda p: (p.department.parent_id or p.department_id, p.employee_number))
+    members: list[list[Person]] = [[] for _ in plans]
+    members[1].append(demo)
+    dealer = itertools.cycle(range(len(plans)))
+    for person in chosen:  # like cards, so that every group mixes the departments
+        group = next(dealer)
+        while len(members[group]) >= plans[group].size:
+            group = next(dealer)
+        members[group].append(person)
+    return members
+
+
+def _organisation_consultants(organisation: Organisation) -> list[Consultant]:
+    """The organisation's consultants, processledare@ first, then by e-mail."""
+    consultants = Consultant.objects.filter(organisations=organisation).select_related("user")
+    return sorted(consultants, key=lambda c: (c.email != "processledare@konsult.example", c.email))
+
+
+class LiveWriter(SyncWriter):
+    """Writes the live program for one day; counts what it wrote, like the demo writer."""
+
+    def __init__(self, *, organisation: Organisation, now: dt.datetime):
+        super().__init__()
+        self.organisation = organisation
+        self.now = now
+        self.today = timezone.localdate(now)
+
+    def write(self) -> Program:
+        plans = plan_groups(self.today)
+        program = self._program(plans)
+        modules = self._modules(program)
+        for module in modules.values():
+            evaluation_form_ensure(module=module)
+        groups = self._groups(program, plans, modules)
+        members = _members(self.organisation, plans)
+        enrollments = self.sync(
+            Enrollment.objects.filter(program=program).holding_place(),
+            key=("person_id",),
+            rows=[
+                {
+                    "person_id": person.pk,
+                    "group_id": group.pk,
+                    "program_id": program.pk,
+                    "status": Enrollment.Status.ACTIVE
+                    if plan.round_number == 1
+                    else Enrollment.Status.PLANNED,
+                }
+                for plan, group, persons in zip(plans, groups, members, strict=True)
+                for person in persons
+            ],
+        )
+        sessions = self._sessions(plans, groups, modules)
+        attendance = []
+        for (g, order), session in sessions.items():
+            if session.starts_at > self.now:
+                continue
+            for person in members[g]:
+                draw = random.Random(f"chefsjobbet:{person.employee_number}:{order}").random()
+                attendance.append(
+                    {
+                        "enrollment_id": enrollments[(person.pk,)].pk,
+                        "session_id": session.pk,
+                        # The participant login was there: their evaluation is open.
+                        "status": Attendance.Status.PRESENT
+                        if person.email == DEMO_PARTICIPANT_EMAIL
+                        else attendance_status(draw),
+                    }
+                )
+        self.sync(
+            Attendance.objects.filter(session__group__round__program=program),
+            key=("enrollment_id", "session_id"),
+            rows=attendance,
+        )
+        self._agreements(program, members, enrollments, sessions)
+        return program
+
+    def _program(self, plans) -> Program:
+        ends = [_times(plan, module)[1].date() for plan in plans for module in self._module_specs()]
+        return self.sync(
+            Program.objects.filter(organisation=self.organisation, name=LIVE_PROGRAM_NAME),
+            key=("name",),
+            rows=[
+                {
+                    "organisation_id": self.organisation.pk,
+                    "name": LIVE_PROGRAM_NAME,
+                    "purpose": LIVE_PURPOSE,
+                    "motto": LIVE_MOTTO,
+                    "starts_on": min(plan.first_day for plan in plans),
+                    "ends_on": max(ends),
+                    "min_group_size": 20,
+                    "max_group_size": 25,
+                }
+            ],
+        )[(LIVE_PROGRAM_NAME,)]
+
+    @staticmethod
+    def _module_specs() -> list[Module]:
+        """Unsaved modules with order and days, for planning dates before the program exists."""
+        return [Module(order=n, duration_days=m.days) for n, m in enumerate(MODULES, 1)]
+
+    def _modules(self, program) -> dict[int, Module]:
+        consultants = _organisation_consultants(self.organisation)
+        stored = self.sync(
+            Module.objects.filter(program=program),
+            key=("order",),
+            rows=[
+                {
+                    "program_id": program.pk,
+                    "order": order,
+                    "name": module.name,
+                    "purpose": module.purpose,
+                    "duration_days": module.days,
+                    "responsible_consultant_id": consultants[order % len(consultants)].pk,
+                }
+                for order, module in enumerate(MODULES, 1)
+            ],
+        )
+        return {order: module for (order,), module in sorted(stored.items())}
+
+    def _groups(self, program, plans, modules) -> list[Group]:
+        rounds = self.sync(
+            Round.objects.filter(program=program),
+            key=("number",),
+            rows=[
+                {
+                    "program_id": program.pk,
+                    "number": number,
+                    "starts_on": min(p.first_day for p in plans if p.round_number == number),
+                    "ends_on": max(
+                        _times(p, m)[1].date()
+                        for p in plans
+                        if p.round_number == number
+                        for m in modules.values()
+                    ),
+                }
+                for number in sorted({p.round_number for p in plans})
+            ],
+        )
+        stored = self.sync(
+            Group.objects.filter(round__program=program),
+            key=("round_id", "number"),
+            rows=[
+                {"round_id": rounds[(p.round_number,)].pk, "number": p.number, "name": ""}
+                for p in plans
+            ],
+        )
+        groups = [stored[(rounds[(p.round_number,)].pk, p.number)] for p in plans]
+        consultants = _organisation_consultants(self.organisation)
+        self.sync(
+            Group.process_leaders.through.objects.filter(group__round__program=program),
+            key=("group_id", "consultant_id"),
+            rows=[
+                {"group_id": group.pk, "consultant_id": consultants[index].pk}
+                for plan, group in zip(plans, groups, strict=True)
+                for index in plan.leaders
+            ],
+            prune=True,
+        )
+        return groups
+
+    def _sessions(self, plans, groups, modules) -> dict[tuple[int, int], Session]:
+        """Through ``session_save`` (the module order); moved ones go in an order it accepts.
+
+        Moving forward, a group's later modules move first; moving back, its earlier ones.
+        """
+        consultants = _organisation_consultants(self.organisation)
+        stored = {
+            (s.group_id, s.module_id): s
+            for s in Session.objects.filter(group__in=groups).select_related("module")
+        }
+        planned = []
+        for g, (plan, group) in enumerate(zip(plans, groups, strict=True)):
+            for order, module in modules.items():
+                starts_at, ends_at = _times(plan, module)
+                # processledare@ leads every session of her groups (they never overlap);
+                # the other groups' two leaders take turns.
+                index = 0 if 0 in plan.leaders else plan.leaders[(order - 1) % 2]
+                leader = consultants[index]
+                fields = {
+                    "starts_at": starts_at,
+                    "ends_at": ends_at,
+                    "venue": VENUES[order - 1],
+                    "process_leader": leader,
+                }
+                planned.append((g, group, module, fields, stored.get((group.pk, module.pk))))
+
+        def later_first(item):
+            _g, _group, module, fields, session = item
+            forward = session is not None and fields["starts_at"] > session.starts_at
+            return (item[0], -module.order if forward else module.order)
+
+        sessions = {}
+        for g, group, module, fields, session in sorted(planned, key=later_first):
+            if session is None or any(getattr(session, k) != v for k, v in fields.items()):
+                session = session_save(group=group, module=module, session=session, **fields)
+                self.written += 1
+            sessions[g, module.order] = session
+        return sessions
+
+    def _agreements(self, program, members, enrollments, sessions) -> None:
+        """Agreements as far as each group has come; those already stored stay as they are."""
+        existing = set(
+            Agreement.objects.filter(enrollment__program=program).values_list(
+                "enrollment_id", "stage"
+            )
+        )
+        reviewers = {
+            p.pk: p.line_manager.user if p.line_manager else None
+            for p in Person.objects.filter(
+                pk__in=[p.pk for persons in members for p in persons]
+            ).select_related("line_manager__user")
+        }
+        planned = []
+        for g, persons in enumerate(members):
+            for person in persons:
+                enrollment = enrollments[(person.pk,)]
+                enrollment.person = person
+                for stage, state, submitted, decided in self._agreement_plan(
+                    person, {order: sessions[g, order] for order in range(1, 5)}
+                ):
+                    if (enrollment.pk, stage) in existing:
+                        continue
+                    rng = random.Random(f"chefsjobbet:{person.employee_number}:{stage}")
+                    reviewer = reviewers[person.pk]
+                    agreement = Agreement(
+                        enrollment=enrollment,
+                        stage=stage,
+                        texts=_demo_texts(rng, stage),
+                        status=state,
+                        submitted_at=None if state == Status.DRAFT else submitted,
+                        agreed_at=decided if state == Status.AGREED else None,
+                        agreed_by=reviewer if state == Status.AGREED else None,
+                    )
+                    versions = _demo_versions(
+                        agreement,
+                        submitted=submitted,
+                        decided=decided,
+                        returned_first=False,
+                        comment="",
+                        reviewer_user=reviewer,
+                    )
+                    planned.append((agreement, versions))
+        agreements = [agreement for agreement, _ in planned]
+        Agreement.objects.bulk_create(agreements)
+        history = []
+        for agreement, versions in planned:
+            agreement.updated_at = versions[-1].updated_at
+            for version in versions:
+                version.pk = version.id = agreement.pk
+            history += versions
+        Agreement.objects.bulk_update(agreements, ["updated_at"])
+        Agreement.history.bulk_history_create(history)
+        self.written += len(agreements) + len(history)
+
+    def _agreement_plan(self, person: Person, sessions: dict[int, Session]):
+        """(stage, state, submitted, decided) of each agreement the person has by now.
+
+        The agreement before a module that has started is agreed. The one due
+        before the next module is under way: sent, drafted or not begun (the
+        participant login's, between modules 1 and 2, waits for chef@).
+        """
+        rng = random.Random(f"chefsjobbet:{person.employee_number}")
+        previous_end = None
+        for order, stage in ((1, Stage.BEFORE_1), (2, Stage.BETWEEN_1_2), (3, Stage.BETWEEN_2_3)):
+            session = sessions[order]
+            if session.starts_at <= self.now:
+                submitted = session.starts_at - dt.timedelta(days=rng.randint(9, 20), hours=3)
+                decided = submitted + dt.timedelta(days=rng.randint(1, 6), hours=rng.randint(1, 8))
+                yield stage, Status.AGREED, submitted, decided
+                previous_end = session.ends_at
+                continue
+            if stage == Stage.BEFORE_1 and session.starts_at - self.now > dt.timedelta(days=30):
+                return  # round 2: months away, nobody has started writing
+            since = previous_end or self.now - dt.timedelta(days=14)
+            submitted = since + (self.now - since) * rng.uniform(0.3, 0.9)
+            decided = submitted + (self.now - submitted) * rng.uniform(0.2, 0.9)
+            if person.email == DEMO_PARTICIPANT_EMAIL:
+                state = Status.SUBMITTED  # sent the evening after module 1
+                submitted = since + dt.timedelta(hours=6)
+            else:
+                draw = rng.random()
+                bands = ((0.35, None), (0.55, Status.DRAFT), (0.75, Status.SUBMITTED))
+                state = next((s for limit, s in bands if draw < limit), Status.AGREED)
+            if state is not None:
+                yield stage, state, submitted, decided
+            return
+
+
+@transaction.atomic
+def seed_live_program(*, organisation: Organisation, now: dt.datetime | None = None) -> int:
+    """Create or bring up to date the live program for today. Returns the rows written.
+
+    Side effects: the program, its modules (with evaluation forms), rounds,
+    groups, enrollments, sessions, attendance of the sessions that have started
+    and the agreements due by now. No e-mail is queued.
+    """
+    writer = LiveWriter(organisation=organisation, now=now or timezone.now())
+    writer.write()
+    return writer.written
