@@ -27,9 +27,7 @@ from django.utils import timezone
 
 from evaluations.services import evaluation_form_ensure
 from participants.models import Consultant, Level, Organisation, Person
-from programs.agreements.rules import Stage, Status
 from programs.models import (
-    Agreement,
     Attendance,
     Enrollment,
     Group,
@@ -40,7 +38,8 @@ from programs.models import (
 )
 from programs.services import session_save
 
-from .agreements import DEMO_PARTICIPANT_EMAIL, _demo_texts, _demo_versions
+from .agreements import DEMO_PARTICIPANT_EMAIL
+from .live_agreements import live_agreements_write
 from .plans import attendance_status, session_times
 from .specs import MODULES
 from .sync import SyncWriter
@@ -137,6 +136,7 @@ class LiveWriter(SyncWriter):
 
     def write(self) -> Program:
         plans = plan_groups(self.today)
+        self.consultants = _organisation_consultants(self.organisation)
         program = self._program(plans)
         modules = self._modules(program)
         for module in modules.values():
@@ -181,7 +181,13 @@ class LiveWriter(SyncWriter):
             key=("enrollment_id", "session_id"),
             rows=attendance,
         )
-        self._agreements(program, members, enrollments, sessions)
+        self.written += live_agreements_write(
+            program=program,
+            members=members,
+            enrollments=enrollments,
+            sessions=sessions,
+            now=self.now,
+        )
         return program
 
     def _program(self, plans) -> Program:
@@ -209,7 +215,7 @@ class LiveWriter(SyncWriter):
         return [Module(order=n, duration_days=m.days) for n, m in enumerate(MODULES, 1)]
 
     def _modules(self, program) -> dict[int, Module]:
-        consultants = _organisation_consultants(self.organisation)
+        consultants = self.consultants
         stored = self.sync(
             Module.objects.filter(program=program),
             key=("order",),
@@ -255,7 +261,7 @@ class LiveWriter(SyncWriter):
             ],
         )
         groups = [stored[(rounds[(p.round_number,)].pk, p.number)] for p in plans]
-        consultants = _organisation_consultants(self.organisation)
+        consultants = self.consultants
         self.sync(
             Group.process_leaders.through.objects.filter(group__round__program=program),
             key=("group_id", "consultant_id"),
@@ -273,7 +279,7 @@ class LiveWriter(SyncWriter):
 
         Moving forward, a group's later modules move first; moving back, its earlier ones.
         """
-        consultants = _organisation_consultants(self.organisation)
+        consultants = self.consultants
         stored = {
             (s.group_id, s.module_id): s
             for s in Session.objects.filter(group__in=groups).select_related("module")
@@ -306,94 +312,6 @@ class LiveWriter(SyncWriter):
                 self.written += 1
             sessions[g, module.order] = session
         return sessions
-
-    def _agreements(self, program, members, enrollments, sessions) -> None:
-        """Agreements as far as each group has come; those already stored stay as they are."""
-        existing = set(
-            Agreement.objects.filter(enrollment__program=program).values_list(
-                "enrollment_id", "stage"
-            )
-        )
-        reviewers = {
-            p.pk: p.line_manager.user if p.line_manager else None
-            for p in Person.objects.filter(
-                pk__in=[p.pk for persons in members for p in persons]
-            ).select_related("line_manager__user")
-        }
-        planned = []
-        for g, persons in enumerate(members):
-            for person in persons:
-                enrollment = enrollments[(person.pk,)]
-                enrollment.person = person
-                for stage, state, submitted, decided in self._agreement_plan(
-                    person, {order: sessions[g, order] for order in range(1, 5)}
-                ):
-                    if (enrollment.pk, stage) in existing:
-                        continue
-                    rng = random.Random(f"chefsjobbet:{person.employee_number}:{stage}")
-                    reviewer = reviewers[person.pk]
-                    agreement = Agreement(
-                        enrollment=enrollment,
-                        stage=stage,
-                        texts=_demo_texts(rng, stage),
-                        status=state,
-                        submitted_at=None if state == Status.DRAFT else submitted,
-                        agreed_at=decided if state == Status.AGREED else None,
-                        agreed_by=reviewer if state == Status.AGREED else None,
-                    )
-                    versions = _demo_versions(
-                        agreement,
-                        submitted=submitted,
-                        decided=decided,
-                        returned_first=False,
-                        comment="",
-                        reviewer_user=reviewer,
-                    )
-                    planned.append((agreement, versions))
-        agreements = [agreement for agreement, _ in planned]
-        Agreement.objects.bulk_create(agreements)
-        history = []
-        for agreement, versions in planned:
-            agreement.updated_at = versions[-1].updated_at
-            for version in versions:
-                version.pk = version.id = agreement.pk
-            history += versions
-        Agreement.objects.bulk_update(agreements, ["updated_at"])
-        Agreement.history.bulk_history_create(history)
-        self.written += len(agreements) + len(history)
-
-    def _agreement_plan(self, person: Person, sessions: dict[int, Session]):
-        """(stage, state, submitted, decided) of each agreement the person has by now.
-
-        The agreement before a module that has started is agreed. The one due
-        before the next module is under way: sent, drafted or not begun (the
-        participant login's, between modules 1 and 2, waits for chef@).
-        """
-        rng = random.Random(f"chefsjobbet:{person.employee_number}")
-        previous_end = None
-        for order, stage in ((1, Stage.BEFORE_1), (2, Stage.BETWEEN_1_2), (3, Stage.BETWEEN_2_3)):
-            session = sessions[order]
-            if session.starts_at <= self.now:
-                submitted = session.starts_at - dt.timedelta(days=rng.randint(9, 20), hours=3)
-                decided = submitted + dt.timedelta(days=rng.randint(1, 6), hours=rng.randint(1, 8))
-                yield stage, Status.AGREED, submitted, decided
-                previous_end = session.ends_at
-                continue
-            if stage == Stage.BEFORE_1 and session.starts_at - self.now > dt.timedelta(days=30):
-                return  # round 2: months away, nobody has started writing
-            since = previous_end or self.now - dt.timedelta(days=14)
-            submitted = since + (self.now - since) * rng.uniform(0.3, 0.9)
-            decided = submitted + (self.now - submitted) * rng.uniform(0.2, 0.9)
-            if person.email == DEMO_PARTICIPANT_EMAIL:
-                state = Status.SUBMITTED  # sent the evening after module 1
-                submitted = since + dt.timedelta(hours=6)
-            else:
-                draw = rng.random()
-                bands = ((0.35, None), (0.55, Status.DRAFT), (0.75, Status.SUBMITTED))
-                state = next((s for limit, s in bands if draw < limit), Status.AGREED)
-            if state is not None:
-                yield stage, state, submitted, decided
-            return
 
 
 @transaction.atomic

@@ -52,7 +52,9 @@ def test_steering_group_generates_and_downloads_a_status_report(
     expect(page.get_by_role("heading", level=1)).to_have_text("Uppföljning")
     axe(page, context="follow-up")
 
-    page.get_by_role("link", name="Programmet i siffror").click()
+    # Örebro has two programs; this is the 2015–2017 one, with its 20 reports.
+    svc_row = page.locator("#follow-up-programs tbody tr", has_text="Sveriges viktigaste chefsjobb")
+    svc_row.get_by_role("link", name="Programmet i siffror").click()
     expect(page.locator("[data-figure=rounds]")).to_have_text("5")
     expect(page.locator("[data-figure=groups]")).to_have_text("23")
     expect(page.locator("[data-figure=status_reports]")).to_have_text("20")
