@@ -1,4 +1,5 @@
-"""Demo data: Örebro kommun's SVC 2015–2017, and a small second organisation.
+"""Demo data: Örebro kommun's SVC 2015–2017, a live program dated from today, and a small
+second organisation.
 
 Idempotent: every row has a natural key (slug, employee number, round and group
 number, module order, e-mail, date). A run compares the planned rows with the
@@ -12,6 +13,9 @@ people.
 - ``writer``: bringing the stored rows to the plan;
 - ``seed``: ``seed_demo``, its figures and the demo logins;
 - ``agreements``, ``evaluations``, ``reports``: the demo's data of those apps;
+- ``live``: Chefsjobbet, Örebro's second program, dated from the day it is seeded, so
+  that every demo login has something to do today;
+- ``today``: what each demo login can do today, read from the data (``seed_demo`` prints it);
 - ``scale``: the same shape at national scale (``seed_scale``, ``make bench``);
 - ``candidates``: a synthetic pool for the composition's tests and bench.
 

@@ -12,6 +12,7 @@ from .specs import (
     DEMO_PASSWORD,
     DEMO_ROLE_USERS,
     PERSON_LOGINS,
+    SVC_PROGRAM_NAME,
     demo_consultants,
     orebro_spec,
     region_spec,
@@ -88,7 +89,7 @@ def seed_demo() -> dict:
 
     from .agreements import seed_demo_agreements
 
-    program = Program.objects.get(organisation=orebro)
+    program = Program.objects.get(organisation=orebro, name=SVC_PROGRAM_NAME)
     agreements = seed_demo_agreements(program=program)
     writer.written += agreements["agreements"] + agreements["history"]
     evaluations = seed_demo_evaluations(program=program)
@@ -96,6 +97,10 @@ def seed_demo() -> dict:
 
     # After the evaluations: each report freezes the figures as of its meeting.
     writer.written += seed_demo_reports(program=program)
+    from demo.live import seed_live_program
+
+    # A second program dated from today, so that every demo login has something to do.
+    writer.written += seed_live_program(organisation=orebro)
     return {
         **demo_figures(organisation=orebro),
         "organisations": Organisation.objects.filter(pk__in=[orebro.pk, region.pk]).count(),

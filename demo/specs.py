@@ -16,6 +16,8 @@ from .plans import DepartmentSpec, unique_email
 DEMO_PASSWORD = "demo-password-2015"
 # The HR coordinator is also the program's project leader in the check-ins.
 PROJECT_LEADER_EMAIL = "hr@orebro.example"
+# Örebro also has a live program (demo.live); this one is the 2015–2017 original.
+SVC_PROGRAM_NAME = "Sveriges viktigaste chefsjobb"
 BATCH_SIZE = 500
 
 
@@ -294,7 +296,7 @@ def orebro_spec(consultants: tuple[ConsultantSpec, ...]) -> OrganisationSpec:
         employee_prefix="1",
         email_domain="orebro.example",
         departments=OREBRO_DEPARTMENTS,
-        program_name="Sveriges viktigaste chefsjobb",
+        program_name=SVC_PROGRAM_NAME,
         program_purpose=(
             "Stärka kompetensen hos cheferna så att de kan agera som säkra, initiativrika och "
             "klara chefer, som tar ansvar för helheten så att kommunen kan genomföra och "

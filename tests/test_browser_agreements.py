@@ -37,7 +37,7 @@ def test_participant_and_line_manager_agree_on_the_module_1_agreement(
     page, live_server, axe, login_as
 ):
     seed_demo()
-    program = Program.objects.get(organisation__slug="orebro")
+    program = Program.objects.get(organisation__slug="orebro", name="Sveriges viktigaste chefsjobb")
     seed_demo_agreements(program=program)
     me = Person.objects.select_related("user", "line_manager__user").get(
         user__email="deltagare@orebro.example"

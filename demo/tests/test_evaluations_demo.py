@@ -18,7 +18,9 @@ def seeded(django_db_setup, django_db_blocker):
     rolled-back transaction, and the teardown empties the database for the modules after."""
     with django_db_blocker.unblock():
         seed_demo()
-        program = Program.objects.get(organisation__slug="orebro")
+        program = Program.objects.get(
+            organisation__slug="orebro", name="Sveriges viktigaste chefsjobb"
+        )
         figures = seed_demo_evaluations(program=program)
     yield program, figures
     with django_db_blocker.unblock():

@@ -22,7 +22,9 @@ from reports.tests.pdf import pdf_info, pdf_text, table_header_scopes
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed_demo()
-        program = Program.objects.get(organisation__slug="orebro")
+        program = Program.objects.get(
+            organisation__slug="orebro", name="Sveriges viktigaste chefsjobb"
+        )
         # seed_demo may already call it; either way the reports are there once.
         demo.seed_demo_reports(program=program)
     yield
@@ -32,7 +34,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def program(seeded, db):
-    return Program.objects.get(organisation__slug="orebro")
+    return Program.objects.get(organisation__slug="orebro", name="Sveriges viktigaste chefsjobb")
 
 
 def test_twenty_reports_spread_over_2015_to_2017(seeded, program):

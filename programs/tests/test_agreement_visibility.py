@@ -25,7 +25,11 @@ from programs.models import Agreement, Enrollment, Program
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed_demo()
-        seed_demo_agreements(program=Program.objects.get(organisation__slug="orebro"))
+        seed_demo_agreements(
+            program=Program.objects.get(
+                organisation__slug="orebro", name="Sveriges viktigaste chefsjobb"
+            )
+        )
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)

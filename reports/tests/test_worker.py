@@ -110,7 +110,7 @@ def _pool_processes(worker) -> list[int]:
 @pytest.fixture
 def demo_program(db):
     seed_demo()
-    return Program.objects.get(organisation__slug="orebro")
+    return Program.objects.get(organisation__slug="orebro", name="Sveriges viktigaste chefsjobb")
 
 
 def test_real_worker_renders_the_demo_programs_report(

@@ -25,7 +25,7 @@ def demo_program():
 
     if not Program.objects.filter(organisation__slug="orebro").exists():
         seed_demo()
-    program = Program.objects.get(organisation__slug="orebro")
+    program = Program.objects.get(organisation__slug="orebro", name="Sveriges viktigaste chefsjobb")
     from demo.evaluations import seed_demo_evaluations
 
     seed_demo_evaluations(program=program)

@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.seed import DEMO_PASSWORD, demo_logins, seed_demo
+from demo.seed import DEMO_PASSWORD, seed_demo
+from demo.specs import SVC_PROGRAM_NAME
+from demo.today import demo_logins_today
 
 
 class Command(BaseCommand):
     help = (
-        "Create or update the demo program (Örebro kommun, SVC 2015–2017) and a small second "
-        "organisation. Idempotent: a second run writes nothing."
+        "Create or update the demo program (Örebro kommun, SVC 2015–2017), a live program "
+        "dated from today and a small second organisation. Idempotent: a second run the same "
+        "day writes nothing. Prints each login with what it can do today."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +32,7 @@ class Command(BaseCommand):
             from demo.reports import render_latest_report
             from programs.models import Program
 
-            program = Program.objects.get(organisation__slug="orebro")
+            program = Program.objects.get(organisation__slug="orebro", name=SVC_PROGRAM_NAME)
             report = render_latest_report(program=program)
             if report is not None:
                 self.stdout.write(
@@ -38,5 +41,5 @@ class Command(BaseCommand):
         if not options["quiet_logins"]:
             self.stdout.write("")
             self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
-            for email, role in demo_logins():
-                self.stdout.write(f"  {email:<34} {role}")
+            for email, roles, today in demo_logins_today():
+                self.stdout.write(f"  {email:<34} {roles} — {today}")
