@@ -532,3 +532,43 @@ def test_the_hr_start_page_of_a_staff_login_has_no_admin_link(client, org, hr_us
 
     hrefs = [a.get("href") for a in parse(response).select("a[href]")]
     assert [h for h in hrefs if h.startswith("/admin")] == []
+
+
+# --- The history of rows that existed before it was kept --------------------------------
+
+
+def test_the_migration_keeps_a_baseline_of_each_existing_row(org, program, group):
+    """Rows from before the history get one record as they were, so the first change shows
+    what it changed from."""
+    import sys
+
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    from programs.models import Group
+
+    baseline = next(
+        sys.modules[migration.__module__].baseline
+        for (app, _name), migration in MigrationLoader(None).disk_migrations.items()
+        if app == "programs" and hasattr(sys.modules[migration.__module__], "baseline")
+    )
+    leader = ConsultantFactory(name="Pia Lindqvist", firm="", organisations=[org])
+    group.process_leaders.add(leader)
+    for model in (Program, Module, Group):
+        model.history.all().delete()
+
+    baseline(apps, None)
+
+    assert list(program.history.values_list("history_type", "history_change_reason", "name")) == [
+        ("+", "baseline", "Sveriges viktigaste chefsjobb")
+    ]
+    assert sorted(
+        Module.history.filter(history_change_reason="baseline").values_list("order", "name")
+    ) == [
+        (1, "Del av en helhet"),
+        (2, "Klar ledare"),
+        (3, "Säker chef"),
+        (4, "Initiativrik utvecklare"),
+    ]
+    record = group.history.get()
+    assert [row.consultant for row in record.historicalgroup_process_leaders_set.all()] == [leader]
