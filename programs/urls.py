@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("programs.urls_rounds")),
     path("", include("programs.urls_sessions")),
     path("", include("programs.urls_agreements")),
+    path("", include("programs.urls_editing")),
 ]

@@ -422,6 +422,13 @@ NOT_ABOUT_LOGINS = {
     "programs:group_schedule": "sessions and venues; no person",
     "programs:session_attendance": "attendance of places; no login",
     "programs:agreement_fields": "the agreement's questions; no person",
+    "programs:program_edit": "the program's name, period and group size; no person",
+    "programs:module_create": "program structure; no person",
+    "programs:module_edit": "program structure; no person",
+    "programs:module_delete": "program structure; no person",
+    "programs:module_move": "program structure; no person",
+    "programs:group_process_leaders": "chooses among the organisation's own consultants "
+    "(another's is refused: programs/tests/test_editing.py); no login changes",
     "evaluations:missing_setting": "an organisation setting; no person",
     "evaluations:review": "publishes free texts, which are not linked to anyone",
     "evaluations:forms": "evaluation forms; no person",

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from participants.models import Consultant, Organisation, Person
 
@@ -32,6 +33,8 @@ class Program(models.Model):
         _("smallest group"), default=20, validators=[MinValueValidator(1)]
     )
     max_group_size = models.PositiveSmallIntegerField(_("largest group"), default=25)
+    # Every change HR makes on the program page (programs.editing); shown there.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("program")
@@ -72,6 +75,7 @@ class Module(models.Model):
         related_name="responsible_for_modules",
         verbose_name=_("module-responsible consultant"),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("module")
@@ -121,6 +125,9 @@ class Group(models.Model):
     process_leaders = models.ManyToManyField(
         Consultant, blank=True, related_name="groups", verbose_name=_("process leaders")
     )
+    # Who led the group when: one record per change of the process leaders
+    # (programs.editing.group_process_leaders_set).
+    history = HistoricalRecords(m2m_fields=[process_leaders])
 
     class Meta:
         verbose_name = _("development group")

@@ -533,6 +533,36 @@ MATRIX: dict[str, Row] = {
     "programs:group_move": Row(
         allowed=HR_ONLY, kwargs=group_kwargs, foreign_kwargs=foreign_group_kwargs
     ),
+    # Editing the program, its modules and a group's process leaders (issue 13).
+    "programs:program_edit": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "programs:module_list": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "programs:module_create": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "programs:module_edit": Row(
+        allowed=HR_ONLY, kwargs=module_kwargs, foreign_kwargs=foreign_module_kwargs
+    ),
+    "programs:module_delete": Row(
+        allowed=HR_ONLY,
+        kwargs=module_kwargs,
+        foreign_kwargs=foreign_module_kwargs,
+        notes="GET is the confirmation page",
+    ),
+    "programs:module_move": Row(
+        allowed=HR_ONLY,
+        kwargs=module_kwargs,
+        foreign_kwargs=foreign_module_kwargs,
+        method="post",
+        ok_status=302,
+        notes="the buttons of the modules page; an empty post changes nothing",
+    ),
+    "programs:group_process_leaders": Row(
+        allowed=HR_ONLY, kwargs=group_kwargs, foreign_kwargs=foreign_group_kwargs
+    ),
     # Follow-up: check-ins, dashboard, status reports.
     "reports:program_index": Row(allowed=HR_AND_STEERING),
     "reports:check_in_list": Row(

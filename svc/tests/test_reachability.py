@@ -5,9 +5,14 @@ on the pages it reaches, a few clicks deep. The access matrix says which URL
 patterns the login's roles may open; every one of them must be reached, except
 the few below that need a token, a file, or a state the demo does not hold, each
 with its reason. A page no link leads to fails this test.
+
+The same crawl checks that no page these logins see links to the Django admin
+(``/admin/``): it is the platform operator's tool, and HR edits the program in the
+app itself.
 """
 
 from collections import Counter, deque
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
@@ -77,9 +82,18 @@ def _name(path: str) -> str | None:
     return match.view_name
 
 
-def _crawl(client: Client) -> set[str]:
-    """The URL pattern names reached from ``/`` through links, breadth first."""
+@dataclass
+class Crawl:
+    reached: set[str] = field(default_factory=set)  # URL pattern names
+    # (page, href) of every link to the admin on a page reached.
+    admin_links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _crawl(client: Client) -> Crawl:
+    """The URL pattern names reached from ``/`` through links, breadth first, and any link
+    to the admin on the way."""
     seen_paths, reached, per_name = set(), set(), Counter()
+    admin_links = []
     queue = deque([("/", 0)])
     while queue:
         path, depth = queue.popleft()
@@ -93,6 +107,8 @@ def _crawl(client: Client) -> set[str]:
             continue
         for link in parse(response).select("a[href]"):
             href = urlsplit(link.get("href"))
+            if href.path.startswith("/admin/") or href.path == "/admin":
+                admin_links.append((final, link.get("href")))
             if href.scheme or href.netloc or not href.path.startswith("/"):
                 continue
             target = href.path + (f"?{href.query}" if href.query else "")
@@ -107,11 +123,26 @@ def _crawl(client: Client) -> set[str]:
             per_name[target_name] += 1
             seen_paths.add(target)
             queue.append((target, depth + 1))
-    return reached
+    return Crawl(reached=reached, admin_links=admin_links)
+
+
+@pytest.fixture(scope="module")
+def crawls(seeded):
+    """One crawl per login, shared by the tests below (a crawl opens a few hundred pages)."""
+    done: dict[str, Crawl] = {}
+
+    def crawl(email: str) -> Crawl:
+        if email not in done:
+            client = Client()
+            client.force_login(User.objects.get(email=email))
+            done[email] = _crawl(client)
+        return done[email]
+
+    return crawl
 
 
 @pytest.mark.parametrize("email", LOGINS)
-def test_every_page_a_role_may_open_is_reached_by_links(seeded, email):
+def test_every_page_a_role_may_open_is_reached_by_links(crawls, email):
     user = User.objects.get(email=email)
     orebro = Organisation.objects.get(slug="orebro")
     roles = roles_in(user=user, organisation=orebro)
@@ -123,9 +154,17 @@ def test_every_page_a_role_may_open_is_reached_by_links(seeded, email):
         and row.ok_status == 200
         and roles & row.allowed
     }
-    client = Client()
-    client.force_login(user)
 
-    reached = _crawl(client)
+    reached = crawls(email).reached
 
     assert sorted(may_open - reached - EXEMPT.keys()) == []
+
+
+@pytest.mark.parametrize("email", LOGINS)
+def test_no_page_of_a_non_operator_role_links_to_the_admin(crawls, email):
+    """HR (a staff login in the demo), the steering group, a process leader, a participant
+    and a line manager: not one page they reach links to ``/admin/``."""
+    if email == "hr@orebro.example":
+        assert User.objects.get(email=email).is_staff  # as HR used to get the admin link
+
+    assert crawls(email).admin_links == []
