@@ -8,6 +8,7 @@ from . import views_editing as views
 _module = "o/<slug:org>/program/<int:program_id>/moduler/"
 
 urlpatterns = [
+    path("o/<slug:org>/program/nytt/", views.ProgramCreateView.as_view(), name="program_create"),
     path(
         "o/<slug:org>/program/<int:program_id>/redigera/",
         views.ProgramEditView.as_view(),

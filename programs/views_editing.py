@@ -72,6 +72,31 @@ class ProgramEditView(ProgramMixin, FormView):
         return super().get_context_data(history=history, **kwargs)
 
 
+class ProgramCreateView(HRMixin, FormView):
+    """A new program: its name, texts, period and group size bounds; then its modules."""
+
+    template_name = "programs/editing/program_create.html"
+    form_class = ProgramForm
+
+    def get_initial(self):
+        return {"min_group_size": 20, "max_group_size": 25}
+
+    def form_valid(self, form):
+        try:
+            program = services.program_create(
+                organisation=self.organisation, user=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(program)s is created. Now add its modules, in the order groups take them.")
+            % {"program": program.name},
+        )
+        return redirect("programs:module_list", org=self.organisation.slug, program_id=program.pk)
+
+
 class ModuleListView(ProgramMixin, TemplateView):
     template_name = "programs/editing/module_list.html"
 

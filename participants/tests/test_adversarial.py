@@ -422,6 +422,7 @@ NOT_ABOUT_LOGINS = {
     "programs:group_schedule": "sessions and venues; no person",
     "programs:session_attendance": "attendance of places; no login",
     "programs:agreement_fields": "the agreement's questions; no person",
+    "programs:program_create": "a new program of the HR coordinator's own organisation; no person",
     "programs:program_edit": "the program's name, period and group size; no person",
     "programs:module_create": "program structure; no person",
     "programs:module_edit": "program structure; no person",

@@ -78,13 +78,7 @@ def program_update(
     Side effects: a history record of the program (when anything changed).
     """
     Program.objects.select_for_update().filter(pk=program.pk).first()
-    errors: dict[str, str] = {}
-    if ends_on < starts_on:
-        errors["ends_on"] = _("The program must end on or after its start.")
-    if max_group_size < min_group_size:
-        errors["max_group_size"] = _(
-            "The largest group must be at least as large as the smallest group."
-        )
+    errors = _period_and_bounds_errors(starts_on, ends_on, min_group_size, max_group_size)
     if "ends_on" not in errors:
         outside = sessions_outside_period(program=program, starts_on=starts_on, ends_on=ends_on)
         early = [s for s in outside if timezone.localdate(s.starts_at) < starts_on]
@@ -117,6 +111,54 @@ def program_update(
     if bounds_changed:
         warnings += _groups_outside_bounds_warning(program)
     return Saved(program, warnings=warnings)
+
+
+def _period_and_bounds_errors(
+    starts_on: dt.date, ends_on: dt.date, min_group_size: int, max_group_size: int
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The program must end on or after its start.")
+    if max_group_size < min_group_size:
+        errors["max_group_size"] = _(
+            "The largest group must be at least as large as the smallest group."
+        )
+    return errors
+
+
+@transaction.atomic
+def program_create(
+    *,
+    organisation,
+    user: User | None,
+    name: str,
+    motto: str,
+    purpose: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    min_group_size: int,
+    max_group_size: int,
+) -> Program:
+    """Start a new program in the organisation, without modules (HR adds them next).
+    Raises ValidationError keyed by field for a period that ends before it starts or bounds
+    where the largest group is smaller than the smallest; nothing is stored then.
+    Side effects: the program's first history record.
+    """
+    errors = _period_and_bounds_errors(starts_on, ends_on, min_group_size, max_group_size)
+    if errors:
+        raise ValidationError(errors)
+    program = Program(
+        organisation=organisation,
+        name=name,
+        motto=motto,
+        purpose=purpose,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        min_group_size=min_group_size,
+        max_group_size=max_group_size,
+    )
+    save_with_history(program, user=user, reason="program_create")
+    return program
 
 
 def _stranded_message(sessions: list[Session], *, start: bool) -> str:

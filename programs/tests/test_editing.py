@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.tests.html import parse, table
+from core.tests.html import parse, table, text
 from participants.tests.factories import ConsultantFactory
 from programs.editing import modules as module_services
 from programs.editing.rules import session_days
@@ -572,3 +572,71 @@ def test_the_migration_keeps_a_baseline_of_each_existing_row(org, program, group
     ]
     record = group.history.get()
     assert [row.consultant for row in record.historicalgroup_process_leaders_set.all()] == [leader]
+
+
+# --- A new program -----------------------------------------------------------------------
+
+
+def _new_program(hr, org, **changes):
+    data = {
+        "name": "Chefsjobbet 2027",
+        "motto": "Klara chefer",
+        "purpose": "Ett gemensamt ledarskap.",
+        "starts_on": "2027-01-01",
+        "ends_on": "2028-12-31",
+        "min_group_size": "18",
+        "max_group_size": "24",
+        **changes,
+    }
+    return hr.post(reverse("programs:program_create", kwargs={"org": org.slug}), data)
+
+
+def test_hr_creates_a_program_and_goes_on_to_its_modules(hr, org):
+    response = _new_program(hr, org)
+
+    program = Program.objects.get(name="Chefsjobbet 2027")
+    assert response["Location"] == reverse(
+        "programs:module_list", kwargs={"org": org.slug, "program_id": program.pk}
+    )
+    assert (
+        program.organisation, program.motto, program.purpose, program.starts_on,
+        program.ends_on, program.min_group_size, program.max_group_size,
+    ) == (
+        org, "Klara chefer", "Ett gemensamt ledarskap.", dt.date(2027, 1, 1),
+        dt.date(2028, 12, 31), 18, 24,
+    )  # fmt: skip
+    assert program.modules.count() == 0
+    assert [(h.history_type, h.history_change_reason) for h in program.history.all()] == [
+        ("+", "program_create")
+    ]
+    page = parse(hr.get(response["Location"]))
+    assert page.texts(".messages .alert") == [
+        "Chefsjobbet 2027 är skapat. Lägg nu till dess moduler, i den ordning grupperna går dem."
+    ]
+
+
+def test_a_new_program_that_ends_before_it_starts_is_refused_and_keeps_the_input(hr, org):
+    response = _new_program(hr, org, ends_on="2026-12-31", max_group_size="10")
+
+    assert response.status_code == 200
+    links = parse(response).select(".error-summary a.alert-link")
+    assert [(a.get("href"), text(a)) for a in links] == [
+        ("#id_ends_on", "Programmet måste sluta samma dag som det börjar eller senare."),
+        ("#id_max_group_size", "Den största gruppen måste vara minst lika stor som den minsta."),
+    ]
+    assert 'value="Chefsjobbet 2027"' in response.content.decode()
+    assert Program.objects.filter(name="Chefsjobbet 2027").exists() is False
+
+
+def test_the_program_list_offers_a_new_program(hr, org):
+    page = parse(hr.get(reverse("programs:program_list", kwargs={"org": org.slug})))
+
+    assert page.texts("main .empty-state p") == [
+        "Det finns inga program i organisationen ännu.",
+        "Starta ett med ”Nytt program”: dess namn, period och gruppstorlekar, sedan dess moduler.",
+    ]
+    new = page.select("main a.btn-outline-primary")[0]
+    assert (text(new), new.get("href")) == (
+        "Nytt program",
+        reverse("programs:program_create", kwargs={"org": org.slug}),
+    )

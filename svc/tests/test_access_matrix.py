@@ -534,6 +534,7 @@ MATRIX: dict[str, Row] = {
         allowed=HR_ONLY, kwargs=group_kwargs, foreign_kwargs=foreign_group_kwargs
     ),
     # Editing the program, its modules and a group's process leaders (issue 13).
+    "programs:program_create": Row(allowed=HR_ONLY),
     "programs:program_edit": Row(
         allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
     ),
