@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from participants.models import Person
 
 from ... import selectors
+from ...makeups.rules import session_places
 from ...models import Attendance, Enrollment, Group, Program, Round, Session
 from ...places import holding_place_q
 from ..common import place_holders
@@ -18,6 +19,7 @@ from ..common import place_holders
 class AttendanceRow:
     enrollment: Enrollment
     status: str | None
+    guest: bool = False  # booked into the session to make up a module (uppsamling)
 
     @property
     def person(self) -> Person:
@@ -25,14 +27,21 @@ class AttendanceRow:
 
 
 def attendance_rows(*, session: Session) -> list[AttendanceRow]:
-    """Every member holding a place in the session's group, with what was recorded."""
+    """Every member holding a place in the session's group, then the make-up guests booked
+    into it (each with their own group), with what was recorded. Three queries."""
     recorded = dict(
         Attendance.objects.filter(session=session).values_list("enrollment_id", "status")
+    )
+    guests = (
+        session_places(session)
+        .exclude(group_id=session.group_id)
+        .select_related("person__department", "group")
+        .order_by("person__last_name", "person__first_name", "pk")
     )
     return [
         AttendanceRow(enrollment=e, status=recorded.get(e.pk))
         for e in selectors.group_roster(group=session.group_id)
-    ]
+    ] + [AttendanceRow(enrollment=e, status=recorded.get(e.pk), guest=True) for e in guests]
 
 
 @dataclass
