@@ -4,14 +4,15 @@ session, group and round."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 
 from participants.models import Person
 
 from ... import selectors
 from ...makeups.rules import session_places
-from ...models import Attendance, Enrollment, Group, Program, Round, Session
+from ...models import Attendance, Enrollment, Group, MakeUpBooking, Program, Round, Session
 from ...places import holding_place_q
+from ...selectors import subquery_count
 from ..common import place_holders
 
 
@@ -112,15 +113,19 @@ def group_progress(*, group: Group) -> GroupProgress:
         if status == Enrollment.Status.COMPLETED:
             rates.completed += n
     sessions = []
+    guests = MakeUpBooking.objects.filter(
+        holding_place_q("enrollment__"), session=OuterRef("pk")
+    ).order_by()
     for session in (
         Session.objects.filter(group=group)
         .select_related("module", "process_leader")
-        .annotate(**_attendance_counts())
+        .annotate(**_attendance_counts(), n_guests=subquery_count(guests, "session"))
         .order_by("module__order")
     ):
         row = SessionRates(
             session=session,
-            members=rates.members,
+            # Make-up guests take part in the session: they count in its attendance.
+            members=rates.members + session.n_guests,
             present=session.n_present,
             absent=session.n_absent,
             excused=session.n_excused,
