@@ -421,6 +421,7 @@ NOT_ABOUT_LOGINS = {
     "programs:group_move": "moves a place between groups; no login",
     "programs:group_schedule": "sessions and venues; no person",
     "programs:session_attendance": "attendance of places; no login",
+    "programs:round_makeups": "books a place into another group's session; places only, no login",
     "programs:agreement_fields": "the agreement's questions; no person",
     "evaluations:missing_setting": "an organisation setting; no person",
     "evaluations:review": "publishes free texts, which are not linked to anyone",

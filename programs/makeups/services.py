@@ -16,15 +16,22 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.links import site_url
+from core.mail import mail_language, render_email
+from core.outbox import enqueue
 from participants.models import User
 
+from ..calendar import sessions_ics
 from ..models import Attendance, Enrollment, MakeUpBooking, Session
 from ..places import holds_place
 from ..scheduling.common import when_text
 from .rules import session_places
+
+SEND_MAKE_UP = "programs.send_make_up_booking"
 
 
 def _refuse(message: str, code: str):
@@ -118,9 +125,10 @@ def make_up_book(
 ) -> MakeUpBooking:
     """Book ``enrollment`` into ``session`` of another group. Raises ValidationError.
 
-    Side effects: a ``MakeUpBooking``; the session then appears in the participant's
-    calendar file and under Mitt program, on the host session's attendance page, and
-    its evaluation opens to them once they are registered present.
+    Side effects: a ``MakeUpBooking``; an e-mail to the participant with the calendar
+    entry (outbox task ``programs.send_make_up_booking``); the session then appears in
+    the participant's calendar file and under Mitt program, on the host session's
+    attendance page, and its evaluation opens to them once they are registered present.
     """
     # Two coordinators booking the last place at once wait for each other.
     session = (
@@ -135,7 +143,43 @@ def make_up_book(
     booking = MakeUpBooking(enrollment=enrollment, session=session, booked_by=booked_by)
     booking.full_clean()
     booking.save()
+    enqueue(SEND_MAKE_UP, booking_id=booking.pk)
     return booking
+
+
+def make_up_deliver(*, booking_id: int) -> dict:
+    """Mail the participant their make-up session with its calendar entry, if still booked."""
+    booking = (
+        MakeUpBooking.objects.select_related(
+            "enrollment__person__user",
+            "session__module__program__organisation",
+            "session__group",
+            "session__process_leader",
+        )
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None or not holds_place(booking.enrollment):
+        return {"sent": False, "reason": "booking gone"}
+    person, session = booking.enrollment.person, booking.session
+    address = person.user.email if person.user else person.email
+    if not address:
+        return {"sent": False, "reason": "no e-mail address"}
+    program = session.module.program
+    context = {
+        "person": person,
+        "session": session,
+        "program": program,
+        "start_url": site_url(
+            reverse("svc:participant_start", kwargs={"org": program.organisation.slug})
+        ),
+    }
+    message = render_email("programs/email/make_up", context, to=[address])
+    with mail_language():
+        ics = sessions_ics([session], name=f"{program.name}: {session.group}")
+    message.attach(f"uppsamling-modul-{session.module.order}.ics", ics, "text/calendar")
+    message.send()
+    return {"sent": True}
 
 
 @transaction.atomic

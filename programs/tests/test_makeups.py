@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,7 +22,7 @@ from evaluations.selectors.answering import AnswerState, answer_state, open_eval
 from participants.tests.factories import PersonFactory, UserFactory
 from programs import completion, scheduling
 from programs.makeups import rules, selectors, services
-from programs.models import Attendance, Enrollment, MakeUpBooking
+from programs.models import Attendance, Enrollment, MakeUpBooking, SessionReminder
 from programs.tests.factories import (
     EnrollmentFactory,
     GroupFactory,
@@ -433,3 +434,40 @@ def test_the_hr_page_makes_as_many_queries_for_many_as_for_few(client, world):
 
     assert len(html.parse(response).rows("makeups")) == 1 + 11
     assert len(many) == len(few)
+
+
+def test_the_guest_gets_the_calendar_entry_by_e_mail(world, django_capture_on_commit_callbacks):
+    session = world.sessions[3, 2]
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(world, session)
+
+    [message] = mail.outbox
+    [(filename, ics, kind)] = message.attachments
+    assert message.to == [world.anna.person.user.email]
+    assert message.subject == (
+        f"Uppsamling: modul 2, Modul 2, {session.starts_at:%-d} {_month(session.starts_at)}"
+    )
+    assert "Du är bokad på modul 2, Modul 2, med Grupp 3:" in message.body
+    assert (filename, kind) == ("uppsamling-modul-2.ics", "text/calendar")
+    assert [str(e["uid"]) for e in Calendar.from_ical(ics).walk("VEVENT")] == [
+        f"session-{session.pk}@svc.example"
+    ]
+
+
+def test_the_guest_is_reminded_of_the_make_up_session_like_its_members(world):
+    session = world.sessions[3, 2]
+    _book(world, session)
+    mail.outbox.clear()
+
+    queued = scheduling.reminders_queue(now=session.starts_at - dt.timedelta(days=2))
+
+    assert queued == 3
+    assert SessionReminder.objects.filter(session=session, enrollment=world.anna).count() == 1
+    assert scheduling.reminder_deliver(
+        session_id=session.pk,
+        enrollment_id=world.anna.pk,
+        now=session.starts_at - dt.timedelta(days=2),
+    ) == {"sent": True}
+    assert mail.outbox[-1].to == [world.anna.person.user.email]
