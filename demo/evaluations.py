@@ -191,15 +191,26 @@ def seed_demo_evaluations(*, program: Program, now: dt.datetime | None = None) -
     )
     todo = [s for s in sessions if s.pk not in answered]
     attendees: dict[int, list[int]] = defaultdict(list)
-    for session_id, enrollment_id in (
+    group_of: dict[int, int] = {}
+    for session_id, enrollment_id, group_id in (
         Attendance.objects.filter(session__in=todo, status=Attendance.Status.PRESENT)
         .order_by("enrollment_id")
-        .values_list("session_id", "enrollment_id")
+        .values_list("session_id", "enrollment_id", "enrollment__group_id")
     ):
         attendees[session_id].append(enrollment_id)
+        group_of[enrollment_id] = group_id
     small_group, small_session = _small_units(sessions)
-    # The same four people answer every module in the small group: four people, not sixteen.
-    small_four = sorted({e for s in todo if s.group_id == small_group for e in attendees[s.pk]})[:4]
+    # The same four members answer every module in the small group: four people, not
+    # sixteen (make-up guests there, from other groups, do not answer).
+    small_four = sorted(
+        {
+            e
+            for s in todo
+            if s.group_id == small_group
+            for e in attendees[s.pk]
+            if group_of[e] == small_group
+        }
+    )[:4]
     k = rules.min_responses()
 
     completions, ratings, texts, effects = [], [], [], []

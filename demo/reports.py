@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from participants.models import User
+from programs.completion import completed_enrollments
 from programs.models import Enrollment, Program, Session
 from reports import selectors, services
 from reports.models import StatusReport
@@ -166,16 +167,15 @@ def _meeting_at(day: dt.date) -> dt.datetime:
 
 
 def _participants_as_of(*, program: Program, as_of: dt.datetime) -> dict:
-    """Who had started and finished the program by a past date, from the session dates.
+    """Who had started and completed the program by a past date.
 
-    The stored enrollment statuses say how things stand today (everyone
-    completed), which would be wrong in a report of 2015. Two queries.
+    Started: the group had a session by then. Completed: by the one rule
+    (``programs.completion``), counting only sessions started by then. Two queries.
     """
     sessions = Session.objects.filter(group=OuterRef("group"))
     enrollments = Enrollment.objects.filter(program=program).holding_place()
     started = enrollments.filter(Exists(sessions.filter(starts_at__lte=as_of)))
-    # Finished: the group has sessions and none of them ends after the date.
-    completed = started.exclude(Exists(sessions.filter(ends_at__gt=as_of)))
+    completed = completed_enrollments(enrollments, as_of=as_of)
     return {"enrolled": started.count(), "completed": completed.count(), "withdrawn": 0}
 
 

@@ -15,12 +15,12 @@ from participants.models import (
     User,
 )
 from participants.services import grant_hr_admin
-from programs.models import Attendance, CheckIn, Enrollment, Group, Module, Program, Round, Session
+from programs.models import CheckIn, Enrollment, Group, Module, Program, Round, Session
 from programs.services import session_save
 
+from .makeups import plan_attendance, sync_attendance
 from .plans import (
     PersonPlan,
-    attendance_status,
     plan_groups,
     plan_manager_since,
     plan_people,
@@ -284,6 +284,13 @@ class Writer(SyncWriter):
             ],
             prune=True,
         )
+        plan = plan_attendance(
+            slug=spec.slug,
+            members=members,
+            times=times,
+            module_orders=sorted(modules),
+            max_group_size=program.max_group_size,
+        )
         enrollments = self.sync(
             Enrollment.objects.filter(program=program).holding_place(),
             key=("person_id",),
@@ -292,29 +299,16 @@ class Writer(SyncWriter):
                     "person_id": people[p.employee_number].pk,
                     "group_id": group.pk,
                     "program_id": program.pk,
-                    "status": Enrollment.Status.COMPLETED,
+                    "status": plan.statuses[p.employee_number],
                 }
                 for group, persons in zip(groups, members, strict=True)
                 for p in persons
             ],
         )
         sessions = self._sessions(spec, groups, modules, times, leaders)
-        self.sync(
-            Attendance.objects.filter(session__group__round__program=program),
-            key=("enrollment_id", "session_id"),
-            rows=[
-                {
-                    "enrollment_id": enrollments[(people[p.employee_number].pk,)].pk,
-                    "session_id": sessions[group.pk, order].pk,
-                    "status": attendance_status(
-                        random.Random(f"{spec.slug}:{p.employee_number}:{order}").random()
-                    ),
-                }
-                for group, persons in zip(groups, members, strict=True)
-                for p in persons
-                for order in modules
-            ],
-        )
+        place = {n: enrollments[(people[n].pk,)].pk for n in plan.statuses}
+        session_ids = {(g, o): sessions[x.pk, o].pk for g, x in enumerate(groups) for o in modules}
+        sync_attendance(self, program=program, plan=plan, place=place, session_ids=session_ids)
 
     def _process_leaders(self, spec, members, consultants, people) -> list[tuple]:
         """Two process leaders per group; the demo process leader leads deltagare@'s group."""

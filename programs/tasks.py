@@ -28,6 +28,7 @@ from .agreements.mail import (  # noqa: F401
     send_agreement_mail,
     send_agreement_reminder,
 )
+from .makeups import services as makeups
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,16 @@ def send_session_reminder(
     if _finished(row):
         return row.result or {}
     result = scheduling.reminder_deliver(session_id=session_id, enrollment_id=enrollment_id)
+    _mark_done(row, result)
+    return result
+
+
+@shared_task(name=makeups.SEND_MAKE_UP, base=SendTask, **SMTP_RETRY)
+def send_make_up_booking(*, booking_id: int, outbox_id: str | None = None) -> dict:
+    row = _own_row(outbox_id)
+    if _finished(row):
+        return row.result or {}
+    result = makeups.make_up_deliver(booking_id=booking_id)
     _mark_done(row, result)
     return result
 

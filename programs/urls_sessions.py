@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_makeups
 from . import views_sessions as views
 
 urlpatterns = [
@@ -55,5 +56,10 @@ urlpatterns = [
         "o/<slug:org>/omgang/<int:round_id>/narvaro.xlsx",
         views.RoundExportView.as_view(),
         name="round_export",
+    ),
+    path(
+        "o/<slug:org>/omgang/<int:round_id>/uppsamling/",
+        views_makeups.RoundMakeUpsView.as_view(),
+        name="round_makeups",
     ),
 ]

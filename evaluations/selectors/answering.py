@@ -7,13 +7,14 @@ and the questions to answer. Nothing reads an answer.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from participants.models import Organisation, Person, User
+from programs.makeups.rules import attendance_takes_part_q, session_places, takes_part
 from programs.models import Attendance, Enrollment, Session
-from programs.places import holding_place_q, holds_place
+from programs.places import holding_place_q
 
 from .. import rules
 from ..models import Completion, EffectTheme, EvaluationForm, FormVersion, Question
@@ -42,8 +43,8 @@ def open_evaluations_for(*, person: Person, now: dt.datetime | None = None) -> l
     attendances = (
         Attendance.objects.filter(
             holding_place_q("enrollment__"),
+            attendance_takes_part_q(),
             enrollment__person=person,
-            enrollment__group_id=F("session__group_id"),
             status=Attendance.Status.PRESENT,
             session__ends_at__lte=now,
             session__ends_at__gt=now - window,
@@ -98,7 +99,7 @@ def answer_state(
         )
     if facts.answered:
         return AnswerState.ANSWERED
-    attended = holds_place(enrollment) and enrollment.group_id == session.group_id and facts.present
+    attended = facts.present and takes_part(enrollment, session)
     if not attended:
         return AnswerState.NOT_ATTENDED
     if now < session.ends_at:
@@ -124,13 +125,8 @@ def participant_session_or_404(
     if session is None:
         raise Http404
     enrollment = (
-        Enrollment.objects.holding_place()
-        .filter(
-            person__user=user,
-            person__active=True,
-            person__organisation=organisation,
-            group_id=session.group_id,
-        )
+        session_places(session)
+        .filter(person__user=user, person__active=True, person__organisation=organisation)
         .annotate(
             answered=Exists(Completion.objects.filter(enrollment=OuterRef("pk"), session=session)),
             present=Exists(

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from participants.models import Person
+from programs.makeups.rules import attendance_takes_part_q
 from programs.models import Attendance, Session
 from programs.places import holding_place_q
 
@@ -40,9 +41,9 @@ def missing_respondents(*, session: Session) -> MissingRespondents:
     """
     present = Attendance.objects.filter(
         holding_place_q("enrollment__"),
+        attendance_takes_part_q(),
         session=session,
         status=Attendance.Status.PRESENT,
-        enrollment__group_id=session.group_id,
     )
     answered = Completion.objects.filter(enrollment=OuterRef("enrollment"), session=session)
     missing = (
@@ -72,9 +73,9 @@ def reminder_recipients(*, session: Session) -> list[tuple[str, str]]:
     rows = (
         Attendance.objects.filter(
             holding_place_q("enrollment__"),
+            attendance_takes_part_q(),
             session=session,
             status=Attendance.Status.PRESENT,
-            enrollment__group_id=session.group_id,
             enrollment__person__active=True,
         )
         .exclude(

@@ -421,6 +421,7 @@ NOT_ABOUT_LOGINS = {
     "programs:group_move": "moves a place between groups; no login",
     "programs:group_schedule": "sessions and venues; no person",
     "programs:session_attendance": "attendance of places; no login",
+    "programs:round_makeups": "books a place into another group's session; places only, no login",
     "programs:agreement_fields": "the agreement's questions; no person",
     "programs:program_create": "a new program of the HR coordinator's own organisation; no person",
     "programs:program_edit": "the program's name, period and group size; no person",

@@ -128,6 +128,7 @@ class SessionRow:
     session: Session
     attendance: str | None  # the label, or None when not recorded
     is_past: bool
+    make_up: bool = False  # another group's session, booked to make up a module
 
 
 @dataclass
@@ -164,7 +165,8 @@ def my_program(*, enrollment: Enrollment, now=None) -> MyProgram:
     """Everything "my program" shows about the participant's place (see
     ``programs.selectors.current_enrollment_for_user``).
 
-    Ten queries at most whatever the size of the group or the number of sessions.
+    Ten queries at most whatever the size of the group or the number of sessions. The
+    sessions include the make-up sessions the participant is booked into.
     """
     now = now or timezone.now()
     prefetch_related_objects([enrollment], "person__line_manager", "reviewer")
@@ -175,6 +177,11 @@ def my_program(*, enrollment: Enrollment, now=None) -> MyProgram:
         for e in group_roster(group=group)
     ]
     sessions = list(group_sessions(group=group))
+    make_ups = list(
+        Session.objects.filter(make_up_bookings__enrollment=enrollment)
+        .select_related("module", "process_leader", "group")
+        .order_by("starts_at")
+    )
     labels = dict(Attendance.Status.choices)
     attendance = {
         session_id: labels.get(status, status)
@@ -191,10 +198,18 @@ def my_program(*, enrollment: Enrollment, now=None) -> MyProgram:
         reviewer=reviewer_of(enrollment),
         members=members,
         process_leaders=group_process_leaders(group=group),
-        sessions=[
-            SessionRow(session=s, attendance=attendance.get(s.pk), is_past=s.starts_at <= now)
-            for s in sessions
-        ],
+        sessions=sorted(
+            [
+                SessionRow(
+                    session=s,
+                    attendance=attendance.get(s.pk),
+                    is_past=s.starts_at <= now,
+                    make_up=s in make_ups,
+                )
+                for s in [*sessions, *make_ups]
+            ],
+            key=lambda row: (row.session.starts_at, row.session.pk),
+        ),
         stages=[StageRow(stage, agreements.get(stage), stage == current) for stage in STAGES],
     )
 

@@ -1,13 +1,13 @@
 """The models of the programs app.
 
 ``structure``: programs, modules, rounds, development groups, enrollments and
-check-ins. ``sessions``: sessions, attendance, invitation requests and session
-reminders. ``agreements``: agreements, their questions, reviewer changes and
+check-ins. ``sessions``: sessions, attendance, invitation requests, session
+reminders and make-up bookings. ``agreements``: agreements, their questions, reviewer changes and
 agreement reminders.
 """
 
 from .agreements import Agreement, AgreementField, AgreementReminder, ReviewerChange
-from .sessions import Attendance, InvitationRequest, Session, SessionReminder
+from .sessions import Attendance, InvitationRequest, MakeUpBooking, Session, SessionReminder
 from .structure import CheckIn, Enrollment, Group, Module, Program, Round
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Enrollment",
     "Group",
     "InvitationRequest",
+    "MakeUpBooking",
     "Module",
     "Program",
     "ReviewerChange",

@@ -129,3 +129,37 @@ class SessionReminder(models.Model):
 
     def __str__(self):
         return f"{self.enrollment} · {self.session}"
+
+
+class MakeUpBooking(models.Model):
+    """An uppsamling: a participant booked into another group's session of a module they lack.
+
+    The guest's attendance there is an ordinary ``Attendance`` row (their own
+    enrollment × the host session), so it counts in the host session's
+    attendance and, by ``programs.completion``, toward the completion of their
+    place in their own group. Written by ``programs.makeups`` only.
+    """
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="make_up_bookings"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="make_up_bookings")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("make-up booking")
+        verbose_name_plural = _("make-up bookings")
+        ordering = ["session__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "session"],
+                name="make_up_once_per_session",
+                violation_error_message=_("This participant is already booked into the session."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.session}"

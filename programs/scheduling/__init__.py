@@ -10,7 +10,8 @@ Rules (each with one Swedish message):
   organisation (another organisation's booking is named without details);
 - present or absent can be registered from the session's first day; excused
   (anmäld frånvaro) also before;
-- an enrollment is completed when every module of its program was attended (present);
+- an enrollment is completed when every module of its program was attended (present),
+  in its own group or at a make-up session: the rule is ``programs.completion``;
 - a group's invitations count as sent while a request for them has not failed
   (``invitations_asked_for``): a new request then needs "send again".
 

@@ -761,7 +761,9 @@ def test_attendance_for_someone_outside_the_group_is_refused(held_group, program
     with pytest.raises(ValidationError) as exc:
         scheduling.attendance_register(session=sessions[0], statuses={outsider.pk: "present"})
 
-    assert exc.value.messages == ["Personen är inte med i gruppen."]
+    assert exc.value.messages == [
+        "Personen är varken med i gruppen eller bokad på modultillfället."
+    ]
 
 
 # --- Rates, month, process leader ----------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone, translation
 
 from participants.models import Consultant
+from programs.completion import completed_enrollments
 from programs.models.agreements import Agreement
 from programs.models.sessions import Attendance, Session
 from programs.models.structure import CheckIn, Enrollment, Group, Module, Program, Round
@@ -37,7 +38,8 @@ def program_figures(*, program: Program, as_of: dt.datetime | None = None) -> di
     """ "Program in figures": the program's counts and rates as of a moment (default now).
 
     A session counts as held once it has ended by ``as_of``; attendance is
-    counted over held sessions. Seven queries, plus the evaluation app's.
+    counted over held sessions; completion by ``programs.completion`` as of the
+    moment. Eight queries, plus the evaluation app's.
     """
     as_of = as_of or timezone.now()
     program_ref = OuterRef("pk")
@@ -91,6 +93,11 @@ def program_figures(*, program: Program, as_of: dt.datetime | None = None) -> di
         .order_by()
     )
 
+    # By the one rule, as of the moment: a report of 2015 does not count later attendance.
+    completed = completed_enrollments(
+        Enrollment.objects.filter(program=program), as_of=as_of
+    ).count()
+
     modules = list(modules_of(program=program).values_list("pk", "order", "name"))
     attendance_rows = (
         Attendance.objects.filter(
@@ -127,7 +134,7 @@ def program_figures(*, program: Program, as_of: dt.datetime | None = None) -> di
         "groups": counts["group_count"],
         "participants": {
             "enrolled": sum(by_status.get(s, 0) for s in PLACE_STATUSES),
-            "completed": by_status.get(Enrollment.Status.COMPLETED, 0),
+            "completed": completed,
             "withdrawn": by_status.get(Enrollment.Status.WITHDRAWN, 0),
         },
         "sessions": {"held": counts["sessions_held"], "planned": counts["sessions_planned"]},

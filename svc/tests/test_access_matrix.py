@@ -410,6 +410,12 @@ MATRIX: dict[str, Row] = {
         foreign_kwargs=foreign_round_kwargs,
         notes="XLSX download",
     ),
+    "programs:round_makeups": Row(
+        allowed=HR_ONLY,
+        kwargs=round_kwargs,
+        foreign_kwargs=foreign_round_kwargs,
+        notes="who lacks which module; booking a make-up session (POST)",
+    ),
     # Agreements.
     "programs:agreement_edit": Row(
         allowed=frozenset({Role.PARTICIPANT}),

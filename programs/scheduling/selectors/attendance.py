@@ -4,14 +4,16 @@ session, group and round."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 
 from participants.models import Person
 
 from ... import selectors
 from ...departments import department_tree
-from ...models import Attendance, Enrollment, Group, Program, Round, Session
+from ...makeups.rules import session_places
+from ...models import Attendance, Enrollment, Group, MakeUpBooking, Program, Round, Session
 from ...places import holding_place_q
+from ...selectors import subquery_count
 from ..common import place_holders
 
 
@@ -21,6 +23,7 @@ class AttendanceRow:
     status: str | None
     # The förvaltning (top-level department) of the member's department, or None.
     department: str | None = None
+    guest: bool = False  # booked into the session to make up a module (uppsamling)
 
     @property
     def person(self) -> Person:
@@ -28,13 +31,19 @@ class AttendanceRow:
 
 
 def attendance_rows(*, session: Session) -> list[AttendanceRow]:
-    """Every member holding a place in the session's group, with what was recorded and
-    their förvaltning. Three queries (the session loaded with its group's round and program).
-    """
+    """Every member holding a place in the session's group, then the make-up guests booked
+    into it (each with their own group), with what was recorded and their förvaltning. Four
+    queries (the session loaded with its group's round and program)."""
     recorded = dict(
         Attendance.objects.filter(session=session).values_list("enrollment_id", "status")
     )
     tree = department_tree(organisation=session.group.round.program.organisation_id)
+    guests = (
+        session_places(session)
+        .exclude(group_id=session.group_id)
+        .select_related("person__department", "group")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
     return [
         AttendanceRow(
             enrollment=e,
@@ -42,6 +51,14 @@ def attendance_rows(*, session: Session) -> list[AttendanceRow]:
             department=tree.top_name(e.person.department_id),
         )
         for e in selectors.group_roster(group=session.group_id)
+    ] + [
+        AttendanceRow(
+            enrollment=e,
+            status=recorded.get(e.pk),
+            department=tree.top_name(e.person.department_id),
+            guest=True,
+        )
+        for e in guests
     ]
 
 
@@ -113,15 +130,19 @@ def group_progress(*, group: Group) -> GroupProgress:
         if status == Enrollment.Status.COMPLETED:
             rates.completed += n
     sessions = []
+    guests = MakeUpBooking.objects.filter(
+        holding_place_q("enrollment__"), session=OuterRef("pk")
+    ).order_by()
     for session in (
         Session.objects.filter(group=group)
         .select_related("module", "process_leader")
-        .annotate(**_attendance_counts())
+        .annotate(**_attendance_counts(), n_guests=subquery_count(guests, "session"))
         .order_by("module__order")
     ):
         row = SessionRates(
             session=session,
-            members=rates.members,
+            # Make-up guests take part in the session: they count in its attendance.
+            members=rates.members + session.n_guests,
             present=session.n_present,
             absent=session.n_absent,
             excused=session.n_excused,

@@ -79,16 +79,14 @@ def process_leaders_for(*, organisation: Organisation) -> QuerySet[Consultant]:
 
 
 def participant_sessions(*, user: User, organisation: Organisation) -> QuerySet[Session]:
-    """The sessions of every group in which the user holds a place, loaded for sessions_ics."""
-    own_place = place_holders(
-        group_id=OuterRef("group_id"),
-        person__user=user,
-        person__active=True,
-        person__organisation=organisation,
-    )
+    """The sessions of every group in which the user holds a place, and the make-up sessions
+    of other groups that place is booked into; loaded for sessions_ics."""
+    mine = {"person__user": user, "person__active": True, "person__organisation": organisation}
+    own_place = place_holders(group_id=OuterRef("group_id"), **mine)
+    make_up = place_holders(make_up_bookings__session=OuterRef("pk"), **mine)
     return (
         sessions_in(organisation=organisation)
-        .filter(Exists(own_place))
+        .filter(Exists(own_place) | Exists(make_up))
         .select_related("module__program", "group", "process_leader")
         .order_by("starts_at")
     )

@@ -12,7 +12,9 @@ from core.mail import mail_language, render_email
 from core.outbox import enqueue
 
 from ...calendar import sessions_ics
-from ...models import Session, SessionReminder
+from ...makeups.rules import session_places
+from ...models import MakeUpBooking, Session, SessionReminder
+from ...places import holding_place_q
 from ..common import SEND_REMINDER, place_holders, reminder_days
 
 
@@ -41,6 +43,15 @@ def reminders_queue(*, now: dt.datetime | None = None) -> int:
             .values_list("pk", "group_id")
         ):
             members[group_id].append(pk)
+        # Make-up guests are reminded of the session they were booked into, like its members.
+        guests: dict[int, list[int]] = defaultdict(list)
+        for session_id, pk in (
+            MakeUpBooking.objects.filter(session_id__in=list(sessions))
+            .filter(holding_place_q("enrollment__"), enrollment__person__active=True)
+            .exclude(enrollment__person__email="")
+            .values_list("session_id", "enrollment_id")
+        ):
+            guests[session_id].append(pk)
         done = set(
             SessionReminder.objects.filter(session_id__in=list(sessions)).values_list(
                 "session_id", "enrollment_id"
@@ -49,7 +60,7 @@ def reminders_queue(*, now: dt.datetime | None = None) -> int:
         due = [
             SessionReminder(session_id=session_id, enrollment_id=enrollment_id)
             for session_id, group_id in sorted(sessions.items())
-            for enrollment_id in members[group_id]
+            for enrollment_id in [*members[group_id], *guests[session_id]]
             if (session_id, enrollment_id) not in done
         ]
         for reminder in SessionReminder.objects.bulk_create(due):
@@ -74,7 +85,8 @@ def reminder_deliver(
     if session is None or session.starts_at <= now:
         return {"sent": False, "reason": "session gone or started"}
     enrollment = (
-        place_holders(pk=enrollment_id, group_id=session.group_id, person__active=True)
+        session_places(session)
+        .filter(pk=enrollment_id, person__active=True)
         .select_related("person__user")
         .first()
     )
