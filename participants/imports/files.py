@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,15 +22,21 @@ from django.utils.translation import gettext as _
 # An XLSX unpacking to more than the rows it may hold need, or compressing better than
 # MAX_RATIO, is refused before openpyxl parses it. Measured with openpyxl, which writes
 # every string inline (the wordiest form; Excel shares them): 20,000 rows of the nine
-# columns the import reads unpack to 10.2 MB, 510 bytes a row; with 21 more columns of
-# text, as HR systems add their own, 35.6 MB, 1,780 bytes a row. XLSX_BYTES_PER_ROW
-# allows that wider export; at the default cap the limit is 41 MB, and a sheet of 1.9
-# million blank rows (30 to 45 bytes each, 57 MB or more) is refused unread.
-XLSX_BYTES_PER_ROW = 2_000
+# columns the import reads unpack to 10.2 MB, 510 bytes a row, and took openpyxl 13 s to
+# read on a busy machine; parsing time grows with the XML, so this limit is what bounds
+# it. Twice the measured row leaves room for longer values and a few more columns: with
+# the base, 20.1 MB at the default cap. A sheet of 1.9 million blank rows (30 to 45 bytes
+# each) is refused unread. An export with 21 more columns of text (1,780 bytes a row)
+# fits up to 11,000 rows; the message says to leave out the columns the import ignores.
+XLSX_BYTES_PER_ROW = 1_000
 # The workbook's other parts (styles, theme, properties): 18 KB from openpyxl.
 XLSX_BYTES_BASE = 1024 * 1024
 MAX_RATIO = 200
 MAX_ZIP_ENTRIES = 500
+# Shared strings: openpyxl reads every one when it opens a workbook, about 35 µs each (a
+# million, in a 2.5 MB file, took 35 s). The nine columns the import reads and one more,
+# each cell a different text, need ten a row.
+SHARED_STRINGS_PER_ROW = 10
 # Columns read from a sheet. One formatted cell in column XFD would otherwise make every
 # row 16,384 cells wide; a header beyond this column is not found.
 XLSX_MAX_COLUMNS = 256
@@ -38,6 +45,10 @@ XLSX_MAX_COLUMNS = 256
 def max_unpacked_bytes() -> int:
     """The most an XLSX may unpack to: what IMPORT_MAX_ROWS rows need, with room."""
     return XLSX_BYTES_BASE + settings.IMPORT_MAX_ROWS * XLSX_BYTES_PER_ROW
+
+
+def max_shared_strings() -> int:
+    return settings.IMPORT_MAX_ROWS * SHARED_STRINGS_PER_ROW
 
 
 class ImportFileError(Exception):
@@ -192,9 +203,21 @@ def _check_xlsx_archive(data: bytes) -> None:
             raise ImportFileError(_("The file is a ZIP archive but not an XLSX spreadsheet."))
         total = sum(e.file_size for e in entries)
         packed = max(1, sum(e.compress_size for e in entries))
-        if total > max_unpacked_bytes() or total / packed > MAX_RATIO:
+        if total / packed > MAX_RATIO:
             raise ImportFileError(
                 _("The XLSX file unpacks to far more data than a spreadsheet holds; refused.")
+            )
+        if total > max_unpacked_bytes():
+            raise ImportFileError(
+                _(
+                    "The XLSX file unpacks to %(size)s MB, more than %(rows)d rows need "
+                    "(%(limit)s MB). Save it with only the columns the import reads, or as CSV."
+                )
+                % {
+                    "size": _mb(total),
+                    "rows": settings.IMPORT_MAX_ROWS,
+                    "limit": _mb(max_unpacked_bytes()),
+                }
             )
         for entry in entries:
             if not entry.filename.endswith((".xml", ".rels")):
@@ -205,6 +228,38 @@ def _check_xlsx_archive(data: bytes) -> None:
                 raise ImportFileError(
                     _("The XLSX file contains XML entity declarations and was refused.")
                 )
+        strings = sum(
+            _shared_strings_in(archive, e) for e in entries if e.filename.endswith(".xml")
+        )
+        if strings > max_shared_strings():
+            raise ImportFileError(
+                _(
+                    "The XLSX file holds %(count)d different texts, more than %(rows)d rows "
+                    "need. Save it with only the columns the import reads, or as CSV."
+                )
+                % {"count": strings, "rows": settings.IMPORT_MAX_ROWS}
+            )
+
+
+# A shared string's start tag, with or without a namespace prefix: <si>, <x:si>, <si/>.
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s/>]")
+
+
+def _shared_strings_in(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
+    """Count a part's shared strings as it unpacks, a megabyte at a time; any part may be
+    the table (openpyxl finds it by content type, not by name)."""
+    count, tail = 0, b""
+    with archive.open(entry) as part:
+        while chunk := part.read(1024 * 1024):
+            data = tail + chunk
+            # A tag cut at the chunk's end is counted with the next chunk.
+            cut = data.rfind(b"<")
+            if cut != -1 and b">" not in data[cut:]:
+                data, tail = data[:cut], data[cut:]
+            else:
+                tail = b""
+            count += len(_SHARED_STRING.findall(data))
+    return count
 
 
 def _read_xlsx(data: bytes) -> Table:
