@@ -30,6 +30,12 @@ def chosen_language(request) -> str:
         stored = supported_language(getattr(user, USER_ATTRIBUTE, None))
         if stored:
             return stored
+    return cookie_language(request)
+
+
+def cookie_language(request) -> str:
+    """The language cookie's choice, else Swedish. Reads neither the session nor the user,
+    for the page shown when the database may be down (``svc.views.error_500``)."""
     cookie = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
     return cookie or settings.LANGUAGE_CODE
 

@@ -64,6 +64,10 @@ class SlidingSessionMiddleware:
         session = getattr(request, "session", None)
         if session is None or not session.accessed or session.is_empty():
             return response
+        if response.status_code >= 500:
+            # The error may be the session store itself being down: loading the session
+            # again would fail again, and the server-error page would be rendered twice.
+            return response
         now = int(timezone.now().timestamp())
         slid_at = session.get(self.KEY)
         if (

@@ -170,8 +170,8 @@ class ImportUploadForm(ErrorSummaryMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = gettext(
-            "CSV (separated by ; or ,) or XLSX, at most %(size)d MB, with column names in the "
-            "first row."
+            "CSV (separated by ; or , or tab, also Excel's “Unicode text”) or XLSX, at most "
+            "%(size)d MB, with column names in the first row."
         ) % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
 
     def clean_file(self):

@@ -87,6 +87,8 @@ def import_summary(preview) -> dict:
         "file_format": preview.file_format,
         "encoding": preview.encoding,
         "delimiter": preview.delimiter,
+        # A tab is named on the page, not shown.
+        "tab_separated": preview.delimiter == "\t",
         "total_rows": preview.total_rows,
         "date_formats": preview.date_formats,
         "new_departments": preview.new_departments,

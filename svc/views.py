@@ -1,10 +1,14 @@
 """Start pages per role, the organisation chooser and the error pages (the project layer)."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
+from django.utils import translation
 from django.views.generic import TemplateView
 
+from core.language import cookie_language
 from participants.access import OrganisationRoleMixin, organisation_and_roles_or_404, sign_in_again
 from participants.accounts import pending_confirmations
 from participants.models import LoginConfirmation, Role
@@ -140,4 +144,15 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    """The server-error page, from the template alone: no request context.
+
+    The error may be the database or the cache being down. The context processors and
+    the base template read the session, the user and the messages; rendering with them
+    would fail again and leave gunicorn's bare English page. So the language comes from
+    the cookie alone (Swedish unless it says English) and the page has no menu."""
+    language = cookie_language(request)
+    with translation.override(language):
+        page = loader.render_to_string("500.html", {"LANGUAGE_CODE": language})
+    response = HttpResponseServerError(page)
+    response.headers["Content-Language"] = language
+    return response

@@ -344,7 +344,10 @@ def test_too_many_rows_is_refused(org):
     with override_settings(IMPORT_MAX_ROWS=3):
         message = _refused(org, _csv(GOOD_ROWS))
 
-    assert message == "Filen har fler än 3 rader. Dela upp den i mindre filer."
+    assert message == (
+        "Filen har fler än 3 rader (tomma rader räknas också). Dela upp den i mindre filer, "
+        "eller ta bort de tomma raderna under den sista chefen."
+    )
 
 
 def test_hostile_text_is_stored_as_plain_text(org):

@@ -241,7 +241,8 @@ def test_upload_over_the_import_max_bytes_setting_is_refused_by_the_form(hr, org
         response = hr.post(url, {"file": SimpleUploadedFile("chefer.csv", data, "text/csv")})
 
     assert page.context["form"].fields["file"].help_text == (
-        "CSV (avgränsad med ; eller ,) eller XLSX, högst 1 MB, med kolumnnamn på första raden."
+        "CSV (avgränsad med ; eller , eller tabb, även Excels ”Unicode-text”) eller XLSX, "
+        "högst 1 MB, med kolumnnamn på första raden."
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"file": ["Filen är för stor. Gränsen är 1 MB."]}

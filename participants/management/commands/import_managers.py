@@ -13,7 +13,11 @@ def preview_lines(preview) -> list[str]:
         _("File: %(format)s, %(rows)d rows.")
         % {"format": preview.file_format, "rows": preview.total_rows}
     ]
-    if preview.encoding:
+    if preview.encoding and preview.delimiter == "\t":
+        lines.append(
+            _("Character encoding: %(encoding)s; separator: tab.") % {"encoding": preview.encoding}
+        )
+    elif preview.encoding:
         lines.append(
             _("Character encoding: %(encoding)s; separator: “%(delimiter)s”.")
             % {"encoding": preview.encoding, "delimiter": preview.delimiter}
