@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from core.tests import html
 from demo import reports as demo_reports
 from demo.seed import seed_demo
+from demo.specs import SVC_PROGRAM_NAME
 from participants.models import User
 from programs import completion
 from programs.models import Attendance, Enrollment, Group, MakeUpBooking, Program
@@ -39,7 +40,7 @@ def seeded(django_db_setup, django_db_blocker):
 @pytest.fixture
 def program(seeded, db):
     cache.clear()
-    return Program.objects.get(organisation__slug="orebro")
+    return Program.objects.get(organisation__slug="orebro", name=SVC_PROGRAM_NAME)
 
 
 @pytest.fixture

@@ -622,7 +622,7 @@ def test_a_new_program_that_ends_before_it_starts_is_refused_and_keeps_the_input
     links = parse(response).select(".error-summary a.alert-link")
     assert [(a.get("href"), text(a)) for a in links] == [
         ("#id_ends_on", "Programmet måste sluta samma dag som det börjar eller senare."),
-        ("#id_max_group_size", "Den största gruppen måste vara minst lika stor som den minsta."),
+        ("#id_max_group_size", "Största grupp måste vara minst lika stor som minsta grupp."),
     ]
     assert 'value="Chefsjobbet 2027"' in response.content.decode()
     assert Program.objects.filter(name="Chefsjobbet 2027").exists() is False

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -346,7 +347,9 @@ def test_the_guests_calendar_and_mitt_program_hold_the_make_up_session(client, w
     )
     page = html.parse(client.get(reverse("svc:participant_start", kwargs={"org": "orebro"})))
 
-    assert f"session-{session.pk}@svc.example" in [str(e["uid"]) for e in ics.walk("VEVENT")]
+    assert f"session-{session.pk}@{settings.CALENDAR_UID_DOMAIN}" in [
+        str(e["uid"]) for e in ics.walk("VEVENT")
+    ]
     assert "Uppsamling, med Grupp 3" in page.texts("#my-sessions li p")
 
 
@@ -452,7 +455,7 @@ def test_the_guest_gets_the_calendar_entry_by_e_mail(world, django_capture_on_co
     assert "Du är bokad på modul 2, Modul 2, med Grupp 3:" in message.body
     assert (filename, kind) == ("uppsamling-modul-2.ics", "text/calendar")
     assert [str(e["uid"]) for e in Calendar.from_ical(ics).walk("VEVENT")] == [
-        f"session-{session.pk}@svc.example"
+        f"session-{session.pk}@{settings.CALENDAR_UID_DOMAIN}"
     ]
 
 
