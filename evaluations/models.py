@@ -223,6 +223,29 @@ class EffectEntry(models.Model):
         return self.text[:60]
 
 
+class SealedAnswers(models.Model):
+    """One participant's answers, sealed, until they are folded in with everybody else's.
+
+    Written in the respondent's transaction beside the Completion, it is the only
+    answer row that transaction writes, and it cannot be read without the seal key
+    (``evaluations.sealing``). It points to the session only and has no time.
+    ``evaluations.services.folding`` opens a closed session's envelopes, writes
+    their counters and rows in one transaction in random order, and deletes them.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="sealed_answers")
+    sealed = models.BinaryField(_("sealed answers"))
+
+    class Meta:
+        verbose_name = _("sealed answers")
+        verbose_name_plural = _("sealed answers")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.session)
+
+
 class ReminderLog(models.Model):
     """That the reminder for a session went out, and to how many: never to whom."""
 
