@@ -11,17 +11,25 @@ envelope, a fold that dies and two folds at once: nothing lost, nothing
 counted twice. PostgreSQL only: run with ``make test``.
 """
 
+import datetime as dt
+import io
+import os
 import re
+import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
+from django.urls import reverse
 
-from evaluations import rules, sealing, services
+from evaluations import rules, sealing, services, tasks
 from evaluations.models import (
     Completion,
     EffectEntry,
@@ -30,8 +38,9 @@ from evaluations.models import (
     SealedAnswers,
     TextAnswer,
 )
+from programs.models import Session
 
-from .factories import answer, fold, make_group, make_program
+from .factories import answer, answer_all, fold, make_group, make_program
 
 ANSWER_TABLES = (
     "evaluations_ratingcounter",
@@ -42,8 +51,8 @@ N = 8
 
 
 @pytest.fixture(autouse=True)
-def _postgresql():
-    if connection.vendor != "postgresql":
+def _postgresql(request):
+    if "django_db" in request.keywords and connection.vendor != "postgresql":
         pytest.fail("These tests read PostgreSQL's WAL and heap pages: run with `make test`.")
 
 
@@ -454,3 +463,170 @@ def test_nothing_is_folded_while_the_window_is_open(program):
     assert SealedAnswers.objects.count() == 1
     assert Completion.objects.count() == 1  # the response rate is live all the same
     assert rules.is_open(session.ends_at)
+
+
+# --- The job: beat task, command, folding before results are read, a killed worker -------------
+
+
+def _past_deadline(*sessions):
+    """Time passes beyond the deadline, and no fold has run yet (unlike close_window)."""
+    shift = dt.timedelta(days=rules.window_days() + 1)
+    for session in sessions:
+        Session.objects.filter(pk=session.pk).update(
+            starts_at=session.starts_at - shift, ends_at=session.ends_at - shift
+        )
+        session.refresh_from_db()
+
+
+def test_the_beat_folds_every_five_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["evaluation-fold-sealed"]
+
+    assert entry == {"task": "evaluations.fold_sealed_answers", "schedule": 300.0}
+
+
+@pytest.mark.django_db
+def test_the_task_folds_the_closed_sessions_only(program):
+    closed = make_group(program=program, size=2)
+    still_open = make_group(program=program, size=1)
+    answer_all(closed, 1, 2, value=4)
+    answer_all(still_open, 1, 1, value=2)
+    _past_deadline(closed.sessions[1])
+
+    result = tasks.fold_sealed_answers.delay().get()
+
+    assert result == {"sessions": 1, "folded": 2, "unreadable": 0, "failed": 0}
+    assert list(SealedAnswers.objects.values_list("session_id", flat=True)) == [
+        still_open.sessions[1].pk
+    ]
+
+
+@pytest.mark.django_db
+def test_the_command_folds_and_says_how_many(program):
+    setup = make_group(program=program, size=3)
+    answer_all(setup, 1, 3, value=5)
+    _past_deadline(setup.sessions[1])
+    out = io.StringIO()
+
+    call_command("fold_sealed_answers", stdout=out)
+    call_command("fold_sealed_answers", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "Folded 3 sealed answers in 1 sessions; 0 do not open with the configured keys; "
+        "0 sessions rolled back.",
+        "Folded 0 sealed answers in 0 sessions; 0 do not open with the configured keys; "
+        "0 sessions rolled back.",
+    ]
+
+
+def test_the_command_makes_a_new_key():
+    out = io.StringIO()
+
+    call_command("fold_sealed_answers", "--new-key", stdout=out)
+
+    assert len(sealing.parse_keys(out.getvalue().strip())[0]) == 32
+
+
+@pytest.mark.django_db
+def test_the_results_page_folds_a_closed_session_before_it_reads(client, org, program, hr_user):
+    setup = make_group(program=program, size=5)
+    answer_all(setup, 1, 5, value=5)
+    _past_deadline(setup.sessions[1])
+    client.force_login(hr_user)
+
+    response = client.get(
+        reverse("evaluations:results", kwargs={"org": org.slug, "program_id": program.pk})
+    )
+
+    assert SealedAnswers.objects.count() == 0
+    assert response.context["results"].total.mean == Decimal("5.00")
+    assert "5,0" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_down_the_envelopes_wait_and_the_results_page_folds_them(
+    client, org, program, hr_user, redis_stopped
+):
+    setup = make_group(program=program, size=5)
+    answer_all(setup, 1, 5, value=4)
+    _past_deadline(setup.sessions[1])
+    waiting = SealedAnswers.objects.count()
+    client.force_login(hr_user)
+
+    client.get(reverse("evaluations:results", kwargs={"org": org.slug, "program_id": program.pk}))
+
+    assert waiting == 5
+    assert SealedAnswers.objects.count() == 0
+    assert sum(RatingCounter.objects.values_list("count", flat=True)) == 5 * 5
+
+
+def _pool_processes(worker) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == worker.process.pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _wait_for(check, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _sleeping_backends() -> list[int]:
+    return [
+        pid
+        for (pid,) in _rows(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE wait_event = 'PgSleep' AND datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_worker_mid_fold_loses_nothing_and_the_next_run_counts_once(
+    program, real_queue
+):
+    _setup, session = _answer_everyone(program, size=5)
+    _past_deadline(session)
+    with connection.cursor() as cursor:
+        # Slow the fold down after its counters, so the worker is killed in the middle.
+        cursor.execute(
+            "CREATE FUNCTION test_slow() RETURNS trigger AS $$ BEGIN "
+            "PERFORM pg_sleep(3); RETURN NULL; END $$ LANGUAGE plpgsql; "
+            "CREATE TRIGGER test_slow BEFORE INSERT ON evaluations_textanswer "
+            "FOR EACH STATEMENT EXECUTE FUNCTION test_slow()"
+        )
+    try:
+        tasks.fold_sealed_answers.delay()
+        assert _wait_for(_sleeping_backends)
+        children = _pool_processes(real_queue)
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+        mid_fold = (
+            SealedAnswers.objects.count(),
+            sum(RatingCounter.objects.values_list("count", flat=True)),
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TRIGGER test_slow ON evaluations_textanswer; DROP FUNCTION test_slow()"
+            )
+    assert _wait_for(lambda: not _sleeping_backends())  # its transaction has rolled back
+
+    tasks.fold_sealed_answers.delay()  # the next run (the beat's, five minutes later)
+
+    assert _wait_for(lambda: not SealedAnswers.objects.exists())
+    assert len(children) == 1
+    assert mid_fold == (5, 0)
+    assert _counts(session) == _expected(session, size=5)
+    assert TextAnswer.objects.filter(session=session).count() == 10
+    assert EffectEntry.objects.filter(session=session).count() == 5
