@@ -9,6 +9,11 @@ Who answered and what was answered are stored apart and cannot be joined:
   person's ratings.
 - ``TextAnswer`` and ``EffectEntry`` hold one text each, with a random UUID as
   key, the day only, and a review state.
+- ``SealedAnswers`` holds one participant's answers, encrypted, from the
+  submit until the session's window closes; the fold then writes the counters
+  and rows above for the whole session in one transaction and deletes it. So
+  the respondent's transaction (which also writes the Completion) holds
+  nothing readable about the content, not even in the WAL.
 
 No answer model has a relation to Person, Enrollment or User, and none stores
 an IP address or user agent (``evaluations/tests/test_anonymity.py`` walks the
@@ -148,7 +153,7 @@ class ReviewState(models.TextChoices):
 
 
 class RatingCounter(models.Model):
-    """How many chose ``value`` for ``question`` after ``session``. Incremented with F()."""
+    """How many chose ``value`` for ``question`` after ``session``. The fold adds with F()."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="counters")
@@ -221,6 +226,29 @@ class EffectEntry(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class SealedAnswers(models.Model):
+    """One participant's answers, sealed, until they are folded in with everybody else's.
+
+    Written in the respondent's transaction beside the Completion, it is the only
+    answer row that transaction writes, and it cannot be read without the seal key
+    (``evaluations.sealing``). It points to the session only and has no time.
+    ``evaluations.services.folding`` opens a closed session's envelopes, writes
+    their counters and rows in one transaction in random order, and deletes them.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="sealed_answers")
+    sealed = models.BinaryField(_("sealed answers"))
+
+    class Meta:
+        verbose_name = _("sealed answers")
+        verbose_name_plural = _("sealed answers")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.session)
 
 
 class ReminderLog(models.Model):

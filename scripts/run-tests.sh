@@ -27,6 +27,7 @@ echo "== check --deploy with production settings"
 DJANGO_SETTINGS_MODULE=svc.settings.production \
   SECRET_KEY="check-deploy-$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" \
   ALLOWED_HOSTS=svc.example.se \
+  EVALUATION_SEAL_KEYS="$($BIN/python -c 'from evaluations.sealing import new_key; print(new_key())')" \
   $BIN/python manage.py check --deploy --fail-level WARNING
 
 echo "== pytest (PostgreSQL, Redis, a real Celery worker, Chromium with axe)"

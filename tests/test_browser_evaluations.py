@@ -6,12 +6,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from evaluations.models import Completion, RatingCounter
+from evaluations.models import Completion, RatingCounter, SealedAnswers
 from evaluations.services import effect_themes_ensure, evaluation_form_ensure
 from evaluations.tests.factories import (
     answer,
     answer_all,
     close_window,
+    fold,
     make_group,
     make_program,
     participant_login,
@@ -92,6 +93,8 @@ def test_participant_answers_by_keyboard_and_a_second_submit_stores_nothing(
     expect(page.get_by_role("heading", level=1)).to_have_text("Tack för dina svar")
     axe(page, context="thank-you")
     assert Completion.objects.filter(session=session).count() == 1
+    assert SealedAnswers.objects.filter(session=session).count() == 1
+    fold(session)
     stored = dict(
         RatingCounter.objects.filter(session=session, count__gt=0).values_list(
             "question__order", "value"
@@ -111,6 +114,7 @@ def test_participant_answers_by_keyboard_and_a_second_submit_stores_nothing(
     expect(second_tab.get_by_role("heading", level=1)).to_have_text("Tack för dina svar")
     axe(second_tab, context="already answered")
     assert Completion.objects.filter(session=session).count() == 1
+    assert SealedAnswers.objects.count() == 0
     assert RatingCounter.objects.filter(session=session, value=1, count__gt=0).count() == 0
 
 

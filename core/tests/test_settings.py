@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from evaluations import sealing
+
 ROOT = Path(__file__).resolve().parents[2]
 # Variables of the test process that a deployment would never have.
 LOCAL_ONLY = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -39,6 +41,16 @@ def _check(settings_module: str, **env) -> subprocess.CompletedProcess:
         ("IMPORT_MAX_BYTES", "0", "IMPORT_MAX_BYTES must be at least 1."),
         ("IMPORT_MAX_ROWS", "many", "Environment variable IMPORT_MAX_ROWS has an invalid value"),
         ("AGREEMENT_REMINDER_DAYS", "0", "AGREEMENT_REMINDER_DAYS must be at least 1."),
+        (
+            "EVALUATION_SEAL_KEYS",
+            "not-a-key",
+            "EVALUATION_SEAL_KEYS cannot seal and open: key 1 is",
+        ),
+        (
+            "EVALUATION_SEAL_KEYS",
+            f"{sealing.new_key()},c2hvcnQ=",
+            "EVALUATION_SEAL_KEYS cannot seal and open: key 2 is 5 bytes, not 32.",
+        ),
         (
             "CALENDAR_UID_DOMAIN",
             "svc example",
@@ -129,6 +141,30 @@ def test_production_refuses_the_development_secret_key():
     assert "SECRET_KEY must be set to a random value of at least 50 characters" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_seal_key():
+    result = _check(
+        "svc.settings.production",
+        ALLOWED_HOSTS="svc.example.se",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        EVALUATION_SEAL_KEYS="",
+    )
+
+    assert result.returncode != 0
+    assert "EVALUATION_SEAL_KEYS must be set in production" in result.stderr
+
+
+def test_production_refuses_the_development_seal_key():
+    result = _check(
+        "svc.settings.production",
+        ALLOWED_HOSTS="svc.example.se",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        EVALUATION_SEAL_KEYS=f"{sealing.new_key()},{sealing.DEV_KEY}",
+    )
+
+    assert result.returncode != 0
+    assert "EVALUATION_SEAL_KEYS must not contain the development key." in result.stderr
+
+
 def test_production_passes_check_deploy_with_real_values():
     clean = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
     result = subprocess.run(
@@ -139,6 +175,7 @@ def test_production_passes_check_deploy_with_real_values():
             "DJANGO_SETTINGS_MODULE": "svc.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": "svc.example.se",
+            "EVALUATION_SEAL_KEYS": f"{sealing.new_key()},{sealing.new_key()}",
         },
         capture_output=True,
         text=True,

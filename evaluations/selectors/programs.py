@@ -22,6 +22,7 @@ from ..models import (
     FormVersion,
     RatingCounter,
     ReviewState,
+    SealedAnswers,
     TextAnswer,
 )
 
@@ -161,8 +162,13 @@ def current_version(form: EvaluationForm) -> FormVersion:
 
 
 def version_has_answers(version: FormVersion) -> bool:
-    """Whether anyone has answered this version; such a version is never changed again."""
+    """Whether anyone has answered this version; such a version is never changed again.
+
+    Sealed answers not yet folded may be to any version of the module's form, so
+    while any exist the version counts as answered.
+    """
     return (
         RatingCounter.objects.filter(question__version=version, count__gt=0).exists()
         or TextAnswer.objects.filter(question__version=version).exists()
+        or SealedAnswers.objects.filter(session__module_id=version.form.module_id).exists()
     )

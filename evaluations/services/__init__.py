@@ -1,6 +1,7 @@
 """Writes for evaluations (HackSoft-style services), one module per concern.
 
 - ``answering``: ``evaluation_submit``; HR's text review.
+- ``folding``: sealing answers at submit; folding a closed session's envelopes in.
 - ``authoring``: default forms, versions, effect themes, who may see non-respondents.
 - ``reminders``: e-mails to non-respondents before the deadline.
 
@@ -28,6 +29,11 @@ from .authoring import (
     missing_visibility_set,
     question_data,
 )
+from .folding import (
+    FoldResult,
+    answers_fold,
+    answers_fold_for_program,
+)
 from .reminders import (
     reminder_message,
     reminders_send,
@@ -36,10 +42,13 @@ from .reminders import (
 __all__ = [
     "MAX_EFFECT_ENTRIES",
     "TEXT_MAX_LENGTH",
+    "FoldResult",
     "NotAnswerable",
     "QuestionData",
     "SubmitResult",
     "SubmittedAnswers",
+    "answers_fold",
+    "answers_fold_for_program",
     "default_questions",
     "effect_themes_ensure",
     "effect_themes_update",

@@ -1,18 +1,15 @@
 """Answering an evaluation, and HR's review of free texts.
 
-Answering keeps the anonymity the models are built for: the completion and
-the answers are written in one transaction, the answers carry no person and
-only the day, and every answer row of the session is touched at the end so
-that all of them share the latest transaction id. Nothing on the request path
-talks to Celery.
+Answering keeps the anonymity the models are built for: the respondent's
+transaction writes the completion and one sealed envelope, nothing readable
+about the content; ``folding`` writes the answers of a whole session together
+once its window has closed. Nothing on the request path talks to Celery.
 """
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Enrollment, Session
@@ -24,11 +21,12 @@ from ..models import (
     EffectTheme,
     FormVersion,
     Question,
-    RatingCounter,
     ReviewState,
+    SealedAnswers,
     TextAnswer,
 )
 from ..selectors import AnswerState, answer_state
+from .folding import answers_seal
 
 TEXT_MAX_LENGTH = 2000
 MAX_EFFECT_ENTRIES = 10
@@ -145,24 +143,24 @@ def _validated(*, session: Session, answers: SubmittedAnswers, content=None):
 def evaluation_submit(
     *, enrollment: Enrollment, session: Session, answers: SubmittedAnswers, content=None
 ) -> SubmitResult:
-    """Store one participant's answers to one session's evaluation, anonymously.
+    """Store one participant's answers to one session's evaluation, sealed.
 
-    One transaction, in this order:
+    One transaction, two rows:
     1. the Completion (enrollment × session). Its uniqueness makes a second
        submission (double click, second tab, replayed request) fail as a
        whole: the result is then ``stored=False`` and nothing else is written;
-    2. a row lock on the session, so submissions for one session take turns;
-    3. the rating counters, incremented with F() in one UPDATE that also
-       touches every other counter of the session;
-    4. texts and effect entries, dated by the day only;
-    5. every text and effect row of the session touched, so all answer rows
-       share the latest transaction id (xmin): the newest respondent's rows
-       look like everyone else's.
+    2. one ``SealedAnswers`` envelope (``folding.answers_seal``): the answers
+       encrypted under the seal key, pointing to the session only.
+
+    Nothing readable about the content is in this transaction, so neither the
+    WAL nor old row versions tie an answer to the completion. The envelopes
+    are folded into counters and rows when the window closes
+    (``folding.answers_fold``).
 
     Raises NotAnswerable if the participant did not attend or the window is
     not open, ValidationError if the answers do not fit the form. ``content``:
     the form the caller showed, if already loaded (see ``_validated``).
-    Side effects: database rows only; no mail, no task.
+    Side effects: database rows only; no mail, no task, no log of content.
     """
     # Read again, not from what the page loaded: the moment of writing decides.
     state = answer_state(enrollment=enrollment, session=session, fresh=True)
@@ -171,51 +169,23 @@ def evaluation_submit(
     if state != AnswerState.OPEN:
         raise NotAnswerable(state, code=state)
     scale_ids, texts, effects = _validated(session=session, answers=answers, content=content)
-    today = timezone.localdate()
+    sealed = answers_seal(
+        session_id=session.pk,
+        version_id=answers.version_id,
+        ratings={q: answers.ratings[q] for q in scale_ids},
+        texts=texts,
+        effects=effects,
+    )
     try:
         with transaction.atomic():
-            # No savepoint around it: the completion and the answers must carry one
-            # transaction id, and its failure must undo everything.
+            # No savepoint around it: a failed completion must undo the envelope too.
             Completion.objects.create(enrollment=enrollment, session=session)
-            _store(session=session, answers=answers, scale_ids=scale_ids, texts=texts,
-                   effects=effects, today=today)  # fmt: skip
+            SealedAnswers.objects.create(session=session, sealed=sealed)
     except IntegrityError:
         if Completion.objects.filter(enrollment=enrollment, session=session).exists():
             return SubmitResult(stored=False)
         raise
     return SubmitResult(stored=True)
-
-
-def _store(*, session, answers, scale_ids, texts, effects, today) -> None:
-    """Everything but the completion, inside evaluation_submit's transaction."""
-    list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk).values("pk"))
-    if not RatingCounter.objects.filter(session=session, question_id=scale_ids[0]).exists():
-        RatingCounter.objects.bulk_create(
-            [
-                RatingCounter(session=session, question_id=question_id, value=value)
-                for question_id in scale_ids
-                for value in SCALE_VALUES
-            ],
-            ignore_conflicts=True,
-        )
-    chosen = Case(
-        *[
-            When(question_id=question_id, value=answers.ratings[question_id], then=Value(1))
-            for question_id in scale_ids
-        ],
-        default=Value(0),
-    )
-    RatingCounter.objects.filter(session=session).update(count=F("count") + chosen)
-    TextAnswer.objects.bulk_create(
-        TextAnswer(question_id=question_id, session=session, text=text, submitted_on=today)
-        for question_id, text in texts.items()
-    )
-    EffectEntry.objects.bulk_create(
-        EffectEntry(theme_id=theme_id, session=session, text=text, submitted_on=today)
-        for theme_id, text in effects
-    )
-    TextAnswer.objects.filter(session=session).update(review=F("review"))
-    EffectEntry.objects.filter(session=session).update(review=F("review"))
 
 
 # --- Review of free texts -------------------------------------------------------------------

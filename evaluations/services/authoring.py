@@ -18,6 +18,7 @@ from ..models import (
     EvaluationForm,
     FormVersion,
     Question,
+    SealedAnswers,
 )
 from ..selectors import current_version, version_has_answers
 
@@ -153,7 +154,7 @@ def effect_themes_update(*, program: Program, names: list[str]) -> list[EffectTh
         if not name:
             if theme is None:
                 continue
-            if theme.entries.exists():
+            if theme.entries.exists() or _sealed_effects_may_name(program):
                 raise ValidationError(
                     _("The theme “%(name)s” has entries and cannot be removed.")
                     % {"name": theme.name},
@@ -169,6 +170,14 @@ def effect_themes_update(*, program: Program, names: list[str]) -> list[EffectTh
     if not themes:
         raise ValidationError(_("Keep at least one theme."), code="no_theme")
     return themes
+
+
+def _sealed_effects_may_name(program: Program) -> bool:
+    """Envelopes not yet folded may hold entries for any of the program's themes."""
+    return SealedAnswers.objects.filter(
+        session__group__round__program=program,
+        session__module__evaluation_form__collects_effects=True,
+    ).exists()
 
 
 def missing_visibility_set(*, organisation, visible: bool) -> bool:

@@ -1,8 +1,11 @@
 """Building evaluation scenarios for tests: groups with a session, attendees and answers.
 
 Answers always go through ``evaluation_submit``, the one way answers are
-written, so the tests see what production stores. To have results published,
-a test answers while the window is open and then closes it (``close_window``).
+written, so the tests see what production stores: sealed envelopes. To have
+results published, a test answers while the window is open and then closes it
+(``close_window``), which folds the envelopes in as the beat task would at the
+close. ``fold`` folds a session's envelopes as of its deadline, for tests that
+look at the stored counters and rows while the window is still open.
 """
 
 import datetime as dt
@@ -129,13 +132,20 @@ def answer_all(setup: GroupSetup, order: int, count: int, **kwargs) -> None:
 
 
 def close_window(*sessions: Session) -> None:
-    """Move the sessions back in time so their windows have closed (results published)."""
+    """Move the sessions back in time so their windows have closed, and fold their answers."""
     for session in sessions:
         shift = dt.timedelta(days=rules.window_days() + 1)
         Session.objects.filter(pk=session.pk).update(
             starts_at=session.starts_at - shift, ends_at=session.ends_at - shift
         )
         session.refresh_from_db()
+    services.answers_fold(session_ids={s.pk for s in sessions})
+
+
+def fold(*sessions: Session) -> services.FoldResult:
+    """Fold the sessions' envelopes as the beat task does at the close of their windows."""
+    latest = max(rules.deadline(s.ends_at) for s in sessions)
+    return services.answers_fold(now=latest, session_ids={s.pk for s in sessions})
 
 
 def publish_texts(session: Session) -> None:

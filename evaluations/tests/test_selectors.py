@@ -9,7 +9,7 @@ from evaluations.models import ReviewState, TextAnswer
 from evaluations.selectors import open_evaluations_for, published_texts, review_queue
 from programs.models import Attendance
 
-from .factories import answer, answer_all, close_window, make_group, make_program
+from .factories import answer, answer_all, close_window, fold, make_group, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def test_an_evaluation_is_no_longer_open_after_its_deadline(program):
 def test_published_texts_need_publication_a_closed_window_and_k_answers(program):
     setup = make_group(program=program, size=5)
     answer_all(setup, 1, 5, text="Bra")
+    fold(setup.sessions[1])
     TextAnswer.objects.update(review=ReviewState.PUBLIC)
 
     while_open = list(published_texts(program=program))

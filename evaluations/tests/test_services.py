@@ -18,11 +18,12 @@ from evaluations.models import (
     Question,
     RatingCounter,
     ReviewState,
+    SealedAnswers,
     TextAnswer,
 )
 from programs.models import Attendance
 
-from .factories import answer, answers_for, close_window, make_group, make_program
+from .factories import answer, answers_for, close_window, fold, make_group, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,12 @@ def test_submit_stores_a_completion_counters_and_texts_without_a_person(setup):
     assert list(Completion.objects.values_list("enrollment_id", "session_id")) == [
         (enrollment.pk, session.pk)
     ]
+    assert list(SealedAnswers.objects.values_list("session_id", flat=True)) == [session.pk]
+    assert RatingCounter.objects.count() == TextAnswer.objects.count() == 0
+
+    fold(session)
+
+    assert SealedAnswers.objects.count() == 0
     assert _counts(session) == {(1, 6): 1, (2, 5): 1, (3, 4): 1, (4, 3): 1, (5, 2): 1}
     assert RatingCounter.objects.filter(session=session).count() == 5 * 6
     assert sorted(TextAnswer.objects.values_list("text", "review")) == [
@@ -103,6 +110,7 @@ def test_submit_stores_a_completion_counters_and_texts_without_a_person(setup):
 def test_answers_are_dated_by_the_day_only(setup):
     answer(setup.enrollments[0], setup.sessions[1], text="Bra dag.")
 
+    fold(setup.sessions[1])
     text = TextAnswer.objects.get()
 
     assert isinstance(text.submitted_on, dt.date)
@@ -113,6 +121,8 @@ def test_counters_add_up_over_several_participants(setup):
     session = setup.sessions[1]
     for enrollment, value in zip(setup.enrollments, [5, 5, 6, 4, 5, 1], strict=True):
         answer(enrollment, session, value=value)
+
+    fold(session)
 
     assert _counts(session) == {
         (order, value): n for order in range(1, 6) for value, n in {1: 1, 4: 1, 5: 3, 6: 1}.items()
@@ -128,6 +138,7 @@ def test_second_submit_stores_nothing_and_says_already_answered(setup):
     assert second.stored is False
     assert second.already_answered is True
     assert Completion.objects.count() == 1
+    fold(session)
     assert _counts(session) == {(order, 6): 1 for order in range(1, 6)}
     assert list(TextAnswer.objects.values_list("text", flat=True)) == ["Första svaret."]
 
@@ -148,6 +159,7 @@ def test_a_page_loaded_before_another_tab_answered_still_stores_nothing(setup):
     assert second.stored is False
     assert selectors.answer_state(enrollment=enrollment, session=session) == "open"
     assert selectors.answer_state(enrollment=enrollment, session=session, fresh=True) == "answered"
+    fold(session)
     assert _counts(session) == {(order, 6): 1 for order in range(1, 6)}
 
 
@@ -245,6 +257,8 @@ def test_effect_entries_are_stored_with_their_theme_and_no_person(program):
         effects=[(themes[0].pk, "Jag ser helheten."), (themes[2].pk, "Navigatorn hjälpte.")],
     )
 
+    fold(session)
+
     assert sorted(EffectEntry.objects.values_list("theme__name", "text", "review")) == [
         ("Bättre på att leda förändring", "Navigatorn hjälpte.", "unreviewed"),
         ("Ökad helhetssyn i chefsrollen", "Jag ser helheten.", "unreviewed"),
@@ -297,6 +311,8 @@ def test_editing_a_form_with_answers_creates_a_new_version_and_keeps_old_answers
         form=form, questions=_questions("Ny fråga?"), collects_effects=False
     )
     answer(setup.enrollments[1], session, value=[2])
+
+    fold(session)
 
     assert version.number == 2
     assert FormVersion.objects.filter(form=form).count() == 2
@@ -353,6 +369,8 @@ def test_answers_posted_for_an_old_version_still_count_for_that_version(setup):
         enrollment=setup.enrollments[1], session=session, answers=old
     )
 
+    fold(session)
+
     assert result.stored is True
     assert (
         RatingCounter.objects.filter(question__version_id=old.version_id, value=4, count=1).count()
@@ -400,6 +418,9 @@ def test_submitting_with_redis_stopped_stores_the_answer(program, redis_stopped)
 
     result = answer(setup.enrollments[0], setup.sessions[1], value=5, text="Utan Redis.")
 
+    assert SealedAnswers.objects.count() == 1
+    assert fold(setup.sessions[1]).folded == 1
+
     assert result.stored is True
     assert Completion.objects.count() == 1
     assert _counts(setup.sessions[1]) == {(order, 5): 1 for order in range(1, 6)}
@@ -433,6 +454,8 @@ def test_two_concurrent_identical_submits_store_exactly_one_answer(program):
     for thread in threads:
         thread.join(timeout=30)
 
+    fold(session)
+
     assert errors == []
     assert sorted(r.stored for r in results) == [False, True]
     assert Completion.objects.count() == 1
@@ -464,6 +487,8 @@ def test_concurrent_submits_of_different_participants_lose_no_increment(program)
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+
+    fold(session)
 
     assert errors == []
     assert Completion.objects.count() == 8

@@ -1,14 +1,18 @@
 """The participant's pages: the answer form, a repeat submit, errors, effects, open evaluations."""
 
+import logging
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from core.models import OutboxTask
 from evaluations.models import (
     Completion,
     EffectTheme,
     Question,
     RatingCounter,
+    SealedAnswers,
     TextAnswer,
 )
 from evaluations.services import evaluation_form_ensure
@@ -18,6 +22,7 @@ from programs.tests.factories import SessionFactory
 from .factories import (
     answer,
     close_window,
+    fold,
     make_group,
     make_program,
     participant_login,
@@ -112,9 +117,38 @@ def test_posting_the_form_stores_it_and_redirects_to_the_thank_you(client, org, 
         "evaluations:thanks", kwargs={"org": org.slug, "session_id": session.pk}
     )
     assert Completion.objects.filter(session=session).count() == 1
-    assert list(TextAnswer.objects.values_list("text", flat=True)) == ["Navigatorn."]
+    assert SealedAnswers.objects.filter(session=session).count() == 1
     thanks = client.get(response["Location"])
     assert "Tack för dina svar" in thanks.content.decode()
+    fold(session)
+    assert list(TextAnswer.objects.values_list("text", flat=True)) == ["Navigatorn."]
+
+
+def test_nothing_but_the_envelope_keeps_the_answer_after_the_post(
+    client, org, setup, participant, caplog
+):
+    """No draft, session entry, log line, cache entry or outbox row carries the text."""
+    client.force_login(participant)
+    session = setup.sessions[1]
+    caplog.set_level(logging.DEBUG)
+
+    client.post(_answer_url(org, session), _post_data(session, text="Hemligt svar 4711."))
+
+    stored = client.session.load()
+    assert "Hemligt svar 4711" not in repr(stored)
+    assert "Hemligt svar 4711" not in caplog.text
+    assert OutboxTask.objects.count() == 0
+    assert not any("Hemligt svar 4711" in repr(v) for v in _locmem_values())
+    assert TextAnswer.objects.count() == 0
+    assert b"Hemligt svar 4711" not in bytes(SealedAnswers.objects.get().sealed)
+
+
+def _locmem_values():
+    from django.core.cache import caches
+
+    for alias in ("default", "ratelimit"):
+        store = getattr(caches[alias], "_cache", {})
+        yield from store.values()
 
 
 def test_a_second_post_stores_nothing_and_says_so_in_swedish(client, org, setup, participant):
@@ -192,6 +226,7 @@ def test_the_last_module_asks_for_effects_with_the_three_themes(client, org, pro
     data = _post_data(session)
     data.update({"effect1_theme": str(theme.pk), "effect1_text": "Jag leder förändring bättre."})
     client.post(_answer_url(org, session), data)
+    fold(session)
 
     assert "Spåra effekter av SVC" in page
     assert page.count("Bättre på att leda förändring") == 3

@@ -164,6 +164,7 @@ def test_reviewing_another_organisations_text_is_404(
     foreign_program = make_program(other_org)
     foreign = make_group(program=foreign_program, size=1)
     answer(foreign.enrollments[0], foreign.sessions[1], text="Främmande")
+    close_window(foreign.sessions[1])
     foreign_text = TextAnswer.objects.get(text="Främmande")
     client.force_login(hr_user)
 

@@ -136,9 +136,9 @@ class MyEvaluationsView(OrganisationRoleMixin, TemplateView):
         )
         results = row = None
         if enrollment is not None:
-            results = program_results(
-                program=enrollment.group.round.program, group_ids={enrollment.group_id}
-            )
+            program = enrollment.group.round.program
+            services.answers_fold_for_program(program=program)
+            results = program_results(program=program, group_ids={enrollment.group_id})
             rows = results.group_rows()
             row = rows[0] if rows else None
         return super().get_context_data(

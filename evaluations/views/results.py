@@ -15,7 +15,7 @@ from core.responses import xlsx_response
 from participants.access import OrganisationRoleMixin
 from participants.models import Role
 
-from .. import charts, exports, rules, selectors
+from .. import charts, exports, rules, selectors, services
 from ..effects import effect_summary
 from ..results import program_results
 
@@ -44,6 +44,9 @@ class ProgramMixin(OrganisationRoleMixin):
             self.group_ids = None
         else:
             self.group_ids = selectors.groups_led_by(user=self.request.user, program=self.program)
+        # The beat folds within minutes of a window's close; without a worker (no
+        # REDIS_URL, or Redis down) the first reader folds, so results never wait.
+        services.answers_fold_for_program(program=self.program)
         return self.program
 
     def tabs(self) -> list[Tab]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import os
 import secrets
@@ -27,6 +28,7 @@ def bench_env(database_url: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "svc.settings.production",
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "EVALUATION_SEAL_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,
         "CONN_MAX_AGE": "60",

@@ -309,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "core.outbox_flush", "schedule": 60.0},
     "reports-recover-stalled": {"task": "reports.recover_stalled_reports", "schedule": 60.0},
     "session-reminders": {"task": "programs.queue_session_reminders", "schedule": 3600.0},
+    # No later than a window's close, give or take five minutes; results pages fold too.
+    "evaluation-fold-sealed": {"task": "evaluations.fold_sealed_answers", "schedule": 300.0},
     "evaluation-reminders": {
         "task": "evaluations.send_reminders",
         "schedule": crontab(hour=7, minute=30),
@@ -368,3 +370,16 @@ if EVALUATION_MIN_RESPONSES < ABSOLUTE_MIN_RESPONSES:
 EVALUATION_WINDOW_DAYS = _env("EVALUATION_WINDOW_DAYS", int, 14)
 if EVALUATION_WINDOW_DAYS < 1:
     raise ImproperlyConfigured("EVALUATION_WINDOW_DAYS must be at least 1.")
+
+# The key that seals evaluation answers until they are folded in (evaluations.sealing):
+# urlsafe base64 of 32 random bytes, comma separated, newest first. The newest seals,
+# every listed key opens. Unset here means the fixed development key; production
+# refuses that (svc.settings.production).
+from evaluations import sealing  # noqa: E402
+
+_seal_keys_text = _env("EVALUATION_SEAL_KEYS", str, "") or sealing.DEV_KEY
+try:
+    sealing.check_canary(sealing.parse_keys(_seal_keys_text))
+except (ValueError, sealing.SealError) as exc:
+    raise ImproperlyConfigured(f"EVALUATION_SEAL_KEYS cannot seal and open: {exc}.") from exc
+EVALUATION_SEAL_KEYS = [key.strip() for key in _seal_keys_text.split(",") if key.strip()]

@@ -21,6 +21,17 @@ if not REDIS_URL:  # noqa: F405
     # the work: "Forgot your password?" would answer slower for a known address.
     raise ImproperlyConfigured("REDIS_URL must be set in production.")
 
+from evaluations import sealing  # noqa: E402
+
+if not env.str("EVALUATION_SEAL_KEYS", default="").strip():
+    # Answers are sealed under this key until their window closes: without it they
+    # would be unreadable, and with the development key anyone could read them.
+    raise ImproperlyConfigured(
+        "EVALUATION_SEAL_KEYS must be set in production (see the README: the seal key)."
+    )
+if sealing.DEV_KEY in EVALUATION_SEAL_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("EVALUATION_SEAL_KEYS must not contain the development key.")
+
 SECURE_SSL_REDIRECT = _env("SECURE_SSL_REDIRECT", bool, True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = _env("SECURE_HSTS_SECONDS", int, 31536000)
