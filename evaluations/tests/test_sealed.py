@@ -133,7 +133,9 @@ class Wal:
             # Only the bytes between the two LSNs: a segment also holds earlier tests' WAL.
             size = int(_scalar("SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'"))
             first = _lsn_number(start) - _lsn_number(start) % size
-            self.raw = segments[_lsn_number(start) - first : _lsn_number(end) - first]
+            self.raw = _record_bytes(
+                segments, _lsn_number(start) - first, _lsn_number(end) - first, size
+            )
             dump = subprocess.run(
                 [_pg_waldump(), "-p", str(directory), "-s", start, "-e", end],
                 capture_output=True,
@@ -151,6 +153,24 @@ class Wal:
             if rels & filenodes and xid:  # tx 0: page pruning, no transaction's content
                 xids.append(xid)
         return xids
+
+
+# Every WAL page (wal_block_size) starts with a header: 40 bytes on a segment's first page,
+# 24 on the others (PostgreSQL's SizeOfXLogLongPHD and SizeOfXLogShortPHD, 64-bit). A record
+# that crosses a page goes on after the next header, so a text can be split by one.
+WAL_PAGE = 8192
+LONG_PAGE_HEADER, SHORT_PAGE_HEADER = 40, 24
+
+
+def _record_bytes(segments: bytes, start: int, end: int, segment_size: int) -> bytes:
+    """The WAL bytes from start to end with the page headers taken out: the records' bytes
+    as they were written, so that a text split across two pages is found whole."""
+    assert int(_scalar("SHOW wal_block_size")) == WAL_PAGE
+    parts = []
+    for page in range(start - start % WAL_PAGE, end, WAL_PAGE):
+        header = LONG_PAGE_HEADER if page % segment_size == 0 else SHORT_PAGE_HEADER
+        parts.append(segments[max(page + header, start) : min(page + WAL_PAGE, end)])
+    return b"".join(parts)
 
 
 def _filenodes(*tables) -> set[int]:

@@ -457,6 +457,7 @@ NOT_ABOUT_LOGINS = {
     "admin:participants.managerimport": "a read-only log of uploads",
     "command:seed_demo": "demo data; refused in production",
     "command:seed_scale": "synthetic data for the bench; never run against real data",
+    "command:fold_sealed_answers": "folds closed sessions' sealed answers; no person or login",
 }
 
 
