@@ -251,6 +251,20 @@ class SealedAnswers(models.Model):
         return str(self.session)
 
 
+class SealCanary(models.Model):
+    """A known text sealed under the seal key, kept beside the envelopes: a process that
+    starts with keys none of which opens it would leave every envelope sealed by the real
+    key unreadable, so it refuses to start (``evaluations.services.canary``). One row."""
+
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = "seal canary"
+
+    def __str__(self):
+        return "seal canary"
+
+
 class ReminderLog(models.Model):
     """That the reminder for a session went out, and to how many: never to whom."""
 

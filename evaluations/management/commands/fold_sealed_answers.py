@@ -9,6 +9,7 @@ EVALUATION_SEAL_KEYS and touches nothing.
 from django.core.management.base import BaseCommand
 
 from evaluations import sealing, services
+from evaluations.services.canary import seal_canary_verify
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         if options["new_key"]:
             self.stdout.write(sealing.new_key())
             return
+        seal_canary_verify()  # refuses, saying why, with keys that cannot open the envelopes
         result = services.answers_fold()
         self.stdout.write(
             f"Folded {result.folded} sealed answers in {result.sessions} sessions; "
