@@ -150,6 +150,30 @@ def test_hr_sends_invitations_and_a_second_send_needs_send_again(
     axe(page, context="login links")
 
 
+def test_a_long_line_manager_address_wraps_on_the_invitations_page_at_320_pixels(
+    page, live_server, axe, login_as, hr_user, org, data
+):
+    # Found by crawling the demo at 320 px: "Paulina Alexandersson
+    # (paulina.alexandersson@orebro.example)" widened the page to 379 px.
+    boss = PersonFactory(
+        organisation=org,
+        first_name="Paulina",
+        last_name="Alexandersson",
+        email="paulina.alexandersson.vastradistriktet@orebro.example",
+    )
+    member = data["enrollments"][0].person
+    member.line_manager = boss
+    member.save(update_fields=["line_manager"])
+    login_as(page, hr_user)
+
+    page.goto(live_server.url + url("group_invitations", org=org.slug, group_id=data["group"].pk))
+
+    expect(page.locator("#line-managers li")).to_have_text(
+        ["Paulina Alexandersson (paulina.alexandersson.vastradistriktet@orebro.example)"]
+    )
+    axe(page, context="invitations with a long line-manager address")  # and 320 px reflow
+
+
 def test_invitation_waits_while_redis_is_down_and_goes_out_once_it_is_back(
     page, live_server, axe, login_as, hr_user, org, data, redis_stopped
 ):
