@@ -10,6 +10,7 @@ from core.xlsx import workbook_bytes
 
 from .departments import DepartmentTree, department_tree
 from .models import Attendance, Enrollment, Group, Module, Round
+from .people import forvaltning_and_unit
 
 # Present wins when a member attended a module twice (e.g. with another group).
 _STATUS_RANK = {Attendance.Status.PRESENT: 3, Attendance.Status.EXCUSED: 2}
@@ -109,20 +110,24 @@ def round_xlsx(*, round_: Round) -> bytes:
     )
 
 
-def registry_xlsx(*, people) -> bytes:
-    """The manager registry as shown (filters applied), one row per manager."""
+def registry_xlsx(*, people, organisation) -> bytes:
+    """The manager registry as shown (filters applied), one row per manager, with the
+    förvaltning and, for a unit below it, the unit (as the import file has them)."""
+    tree = department_tree(organisation=organisation)
     headers = [
         _("Employee number"), _("First name"), _("Last name"), _("E-mail address"),
-        _("Department"), _("Managerial level"), _("Line manager (employee number)"),
+        _("Department"), _("Unit"), _("Managerial level"), _("Line manager (employee number)"),
         _("Manager since"), _("Active"), _("In the program"),
     ]  # fmt: skip
-    rows = (
-        [
-            p.employee_number, p.first_name, p.last_name, p.email, str(p.department or ""),
+
+    def row(p):
+        top, unit = forvaltning_and_unit(tree, p)
+        return [
+            p.employee_number, p.first_name, p.last_name, p.email, top or "", unit,
             p.get_level_display(), p.line_manager.employee_number if p.line_manager else "",
             p.manager_since, _("Yes") if p.active else _("No"),
             _("Yes") if p.is_enrolled else _("No"),
-        ]
-        for p in people.iterator(chunk_size=2000)
-    )  # fmt: skip
+        ]  # fmt: skip
+
+    rows = (row(p) for p in people.iterator(chunk_size=2000))
     return workbook_bytes([(_("Managers"), headers, rows)])

@@ -1,12 +1,15 @@
 """The manager registry's reads that show program data: who is in the program, and one
 manager's places, sessions, attendance and agreement states (never agreement texts)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from participants.models import Organisation, Person
 from participants.selectors import people_in
 
+from .departments import DepartmentTree, department_tree
 from .models import Agreement, Attendance, Enrollment, Session
 
 
@@ -89,3 +92,26 @@ def person_detail(*, organisation: Organisation, pk: int) -> Person:
     if person is None:
         raise Http404
     return person
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    """A manager in the registry, with the förvaltning their department belongs to and, when
+    that department is a unit below it, the unit."""
+
+    person: Person
+    forvaltning: str | None
+    unit: str
+
+
+def forvaltning_and_unit(tree: DepartmentTree, person: Person) -> tuple[str | None, str]:
+    """A manager's förvaltning, and their unit when their department is one below it."""
+    top = tree.top_name(person.department_id)
+    own = person.department.name if person.department_id else ""
+    return top, (own if own != top else "")
+
+
+def registry_rows(people, *, organisation: Organisation) -> list[RegistryRow]:
+    """The managers with their förvaltning and unit: one query for the department tree."""
+    tree = department_tree(organisation=organisation)
+    return [RegistryRow(person, *forvaltning_and_unit(tree, person)) for person in people]

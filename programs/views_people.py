@@ -39,11 +39,14 @@ class PersonListView(HRMixin, RegistryFilterMixin, ListView):
         return self.filtered_people()
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = people.registry_rows(context["people"], organisation=self.organisation)
         return super().get_context_data(
+            **context,
             filter_form=self.filter_form, filtered=bool(self.request.GET.get("q") or any(
                 self.request.GET.get(k) for k in ("department", "level", "enrolled",
                                                   "manager_since_from", "active")
-            )), **kwargs
+            )),
         )  # fmt: skip
 
 
@@ -51,7 +54,7 @@ class RegistryExportView(HRMixin, RegistryFilterMixin, View):
     """The registry, with the list's filters, as XLSX."""
 
     def get(self, request, org):
-        data = exports.registry_xlsx(people=self.filtered_people())
+        data = exports.registry_xlsx(people=self.filtered_people(), organisation=self.organisation)
         return xlsx_response(data, filename=f"chefer-{self.organisation.slug}.xlsx")
 
 

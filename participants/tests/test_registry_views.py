@@ -323,3 +323,33 @@ def test_new_manager_posted_empty_says_what_to_do_with_each_field(hr, org, langu
     links = html.parse(response).select(".error-summary a.alert-link")
     assert [(a.get("href"), html.text(a)) for a in links] == expected
     assert Person.objects.count() == 0
+
+
+def test_registry_shows_the_forvaltning_and_the_unit_on_the_page_and_in_the_export(hr, org):
+    # The import stores the unit (Enhet) as a manager's department; the "Förvaltning" column
+    # showed the unit ("Lönecenter"). It shows the förvaltning, and the unit beside it.
+    import io
+
+    import openpyxl
+
+    central = DepartmentFactory(organisation=org, name="Kommunledningsförvaltningen")
+    payroll = DepartmentFactory(organisation=org, name="Lönecenter", parent=central)
+    PersonFactory(organisation=org, first_name="Anna", last_name="Ek", department=payroll)
+    PersonFactory(organisation=org, first_name="Bo", last_name="Ask", department=central)
+
+    listed = html.parse(hr.get(reverse("programs:person_list", kwargs={"org": org.slug})))
+    export = hr.get(reverse("programs:person_export", kwargs={"org": org.slug}))
+
+    rows = listed.rows("people")
+    assert rows[0][:4] == ["Namn", "Anställningsnummer", "Förvaltning", "Enhet"]
+    assert [row[2:4] for row in rows[1:]] == [
+        ["Kommunledningsförvaltningen", "–"],
+        ["Kommunledningsförvaltningen", "Lönecenter"],
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][4:6] == ["Förvaltning", "Enhet"]
+    assert [(r[2], r[4], r[5]) for r in rows[1:]] == [
+        ("Ask", "Kommunledningsförvaltningen", None),
+        ("Ek", "Kommunledningsförvaltningen", "Lönecenter"),
+    ]
