@@ -16,19 +16,16 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.links import site_url
-from core.mail import mail_language, render_email
 from core.outbox import enqueue
 from participants.models import User
 
-from ..calendar import sessions_ics
 from ..models import Attendance, Enrollment, MakeUpBooking, Session
 from ..places import holds_place
 from ..scheduling.common import when_text
+from ..session_mail import session_email_send
 from .rules import session_places
 
 SEND_MAKE_UP = "programs.send_make_up_booking"
@@ -161,25 +158,13 @@ def make_up_deliver(*, booking_id: int) -> dict:
     )
     if booking is None or not holds_place(booking.enrollment):
         return {"sent": False, "reason": "booking gone"}
-    person, session = booking.enrollment.person, booking.session
-    address = person.user.email if person.user else person.email
-    if not address:
-        return {"sent": False, "reason": "no e-mail address"}
-    program = session.module.program
-    context = {
-        "person": person,
-        "session": session,
-        "program": program,
-        "start_url": site_url(
-            reverse("svc:participant_start", kwargs={"org": program.organisation.slug})
-        ),
-    }
-    message = render_email("programs/email/make_up", context, to=[address])
-    with mail_language():
-        ics = sessions_ics([session], name=f"{program.name}: {session.group}")
-    message.attach(f"uppsamling-modul-{session.module.order}.ics", ics, "text/calendar")
-    message.send()
-    return {"sent": True}
+    session = booking.session
+    return session_email_send(
+        person=booking.enrollment.person,
+        session=session,
+        template="programs/email/make_up",
+        attachment=f"uppsamling-modul-{session.module.order}.ics",
+    )
 
 
 @transaction.atomic

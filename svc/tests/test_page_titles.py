@@ -48,8 +48,10 @@ def test_every_page_title_names_each_part_once(client, world, name, role):
     title = _title(response)
     if title is None:
         # Not a page: a download, a redirect or an htmx fragment, which has no title to check.
-        assert response.streaming or response.status_code in {301, 302} or (
-            "<html" not in response.content.decode(errors="replace")
+        assert (
+            response.streaming
+            or response.status_code in {301, 302}
+            or ("<html" not in response.content.decode(errors="replace"))
         ), f"{name}: a page without a <title>"
         return
     parts = title.split(" · ")

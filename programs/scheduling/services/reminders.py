@@ -4,17 +4,14 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from core.links import site_url
-from core.mail import mail_language, render_email
 from core.outbox import enqueue
 
-from ...calendar import sessions_ics
 from ...makeups.rules import session_places
 from ...models import MakeUpBooking, Session, SessionReminder
 from ...places import holding_place_q
+from ...session_mail import session_email_send
 from ..common import SEND_REMINDER, place_holders, reminder_days
 
 
@@ -92,23 +89,10 @@ def reminder_deliver(
     )
     if enrollment is None:
         return {"sent": False, "reason": "no longer a member"}
-    person = enrollment.person
-    address = person.user.email if person.user else person.email
-    if not address:
-        return {"sent": False, "reason": "no e-mail address"}
-    program = session.module.program
-    context = {
-        "person": person,
-        "session": session,
-        "program": program,
-        "days": (timezone.localdate(session.starts_at) - timezone.localdate(now)).days,
-        "start_url": site_url(
-            reverse("svc:participant_start", kwargs={"org": program.organisation.slug})
-        ),
-    }
-    message = render_email("programs/email/reminder", context, to=[address])
-    with mail_language():
-        ics = sessions_ics([session], name=f"{program.name}: {session.group}")
-    message.attach(f"modul-{session.module.order}.ics", ics, "text/calendar")
-    message.send()
-    return {"sent": True}
+    return session_email_send(
+        person=enrollment.person,
+        session=session,
+        template="programs/email/reminder",
+        attachment=f"modul-{session.module.order}.ics",
+        days=(timezone.localdate(session.starts_at) - timezone.localdate(now)).days,
+    )
