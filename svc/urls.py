@@ -30,6 +30,9 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),
+    path("", include("retention.urls")),
+    path("", include("privacy.urls")),
+    path("", include("statements.urls")),
     path("admin/", admin.site.urls),
 ]
 

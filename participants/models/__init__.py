@@ -5,6 +5,7 @@ consultants and manager imports. ``identity``: what only a login's holder may
 confirm, and each organisation's own sign-in.
 """
 
+from .access_log import PersonalDataAccess
 from .identity import IdentityProvider, LoginConfirmation, LoginLinkRequest
 from .people import (
     STORED_ROLES,
@@ -32,6 +33,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "Person",
+    "PersonalDataAccess",
     "Role",
     "User",
     "UserManager",

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "programs",
     "evaluations",
     "reports",
+    "retention",
+    "privacy",
+    "statements",
     # The demo layer's commands (seed_demo, seed_scale) exist only where demo logins may.
     *(["demo"] if DEMO_MODE else []),
 ]

@@ -1,0 +1,1 @@
+"""Retention (gallring) under the organisation's decisions (Archives Act): rules, runs, log."""
