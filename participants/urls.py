@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_signin
+from . import views, views_access_log, views_signin
 
 app_name = "participants"
 
@@ -19,4 +19,5 @@ urlpatterns = [
         views_signin.IdentityProviderView.as_view(),
         name="identity_provider",
     ),
+    path("o/<slug:org>/atkomstlogg/", views_access_log.AccessLogView.as_view(), name="access_log"),
 ]

@@ -8,7 +8,9 @@ from django.views.generic import ListView, TemplateView
 
 from core.responses import xlsx_response
 from participants.access import HRMixin
+from participants.access_log import ListExportLogMixin, access_log_view
 from participants.forms import PersonFilterForm
+from participants.models import PersonalDataAccess
 
 from . import exports, people
 
@@ -50,7 +52,7 @@ class PersonListView(HRMixin, RegistryFilterMixin, ListView):
         )  # fmt: skip
 
 
-class RegistryExportView(HRMixin, RegistryFilterMixin, View):
+class RegistryExportView(ListExportLogMixin, HRMixin, RegistryFilterMixin, View):
     """The registry, with the list's filters, as XLSX."""
 
     def get(self, request, org):
@@ -63,6 +65,9 @@ class PersonDetailView(HRMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         person = people.person_detail(organisation=self.organisation, pk=self.kwargs["pk"])
+        access_log_view(
+            self.request, action=PersonalDataAccess.Action.PERSON_VIEWED, subject=person
+        )
         enrollments = []
         for enrollment in person.enrollments.all():
             attendance = {a.session_id: a for a in enrollment.attendances.all()}

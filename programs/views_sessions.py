@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 from core.forms import add_service_errors
 from core.responses import xlsx_response
 from participants.access import HRMixin, OrganisationRoleMixin
+from participants.access_log import ListExportLogMixin
 from participants.models import Role
 
 from . import exports, scheduling, session_days
@@ -369,14 +370,14 @@ class ProgramProgressView(HRMixin, TemplateView):
 # --- Exports -------------------------------------------------------------------------------------
 
 
-class GroupExportView(HRMixin, GroupMixin, View):
+class GroupExportView(ListExportLogMixin, HRMixin, GroupMixin, View):
     def get(self, request, org, group_id):
         group = self.get_group()
         data = exports.group_list_xlsx(group=group)
         return xlsx_response(data, filename=f"deltagarlista-{slugify(str(group)) or 'grupp'}.xlsx")
 
 
-class RoundExportView(HRMixin, View):
+class RoundExportView(ListExportLogMixin, HRMixin, View):
     def get(self, request, org, round_id):
         round_ = round_for_organisation_or_404(organisation=self.organisation, round_id=round_id)
         data = exports.round_xlsx(round_=round_)
