@@ -1,3 +1,24 @@
+from django.urls import path
+
+from . import views
+
 app_name = "privacy"
 
-urlpatterns: list = []
+EXTRACT = "o/<slug:org>/personer/<int:pk>/registerutdrag"
+
+urlpatterns = [
+    # The register extract (GDPR art. 15): privacy.views
+    path(f"{EXTRACT}/", views.ExtractView.as_view(), name="extract"),
+    path(f"{EXTRACT}.json", views.ExtractJsonView.as_view(), name="extract_json"),
+    path(f"{EXTRACT}/pdf/", views.ExtractPdfCreateView.as_view(), name="extract_pdf_create"),
+    path(
+        f"{EXTRACT}/pdf/<int:extract_id>/status/",
+        views.ExtractPdfStatusView.as_view(),
+        name="extract_pdf_status",
+    ),
+    path(
+        f"{EXTRACT}/pdf/<int:extract_id>/",
+        views.ExtractPdfView.as_view(),
+        name="extract_pdf",
+    ),
+]

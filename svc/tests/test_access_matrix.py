@@ -282,6 +282,31 @@ def foreign_report_kwargs(world):
     return {"org": world.org.slug, "report_id": report.pk}
 
 
+# --- The register extract (privacy.views) -----------------------------------------------
+
+
+def _ready_extract(person):
+    from django.utils import timezone
+
+    from privacy.models import RegisterExtract
+
+    return RegisterExtract.objects.create(
+        organisation=person.organisation,
+        person=person,
+        status=RegisterExtract.Status.READY,
+        pdf=b"%PDF-1.7",
+        rendered_at=timezone.now(),
+    )
+
+
+def extract_pdf_kwargs(world):
+    return {**person_kwargs(world), "extract_id": _ready_extract(world.person).pk}
+
+
+def foreign_extract_pdf_kwargs(world):
+    return {**foreign_person_kwargs(world), "extract_id": _ready_extract(world.other_person).pk}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(kind="login", ok_status=302, notes="redirects to the role's start page"),
     "login": Row(kind="public"),
@@ -616,6 +641,34 @@ MATRIX: dict[str, Row] = {
         kwargs=report_kwargs,
         foreign_kwargs=foreign_report_kwargs,
         notes="PDF from private storage",
+    ),
+    "privacy:extract": Row(
+        allowed=HR_ONLY, kwargs=person_kwargs, foreign_kwargs=foreign_person_kwargs
+    ),
+    "privacy:extract_json": Row(
+        allowed=HR_ONLY,
+        kwargs=person_kwargs,
+        foreign_kwargs=foreign_person_kwargs,
+        notes="JSON download",
+    ),
+    "privacy:extract_pdf_create": Row(
+        allowed=HR_ONLY,
+        kwargs=person_kwargs,
+        foreign_kwargs=foreign_person_kwargs,
+        method="post",
+        ok_status=302,
+    ),
+    "privacy:extract_pdf_status": Row(
+        allowed=HR_ONLY,
+        kwargs=extract_pdf_kwargs,
+        foreign_kwargs=foreign_extract_pdf_kwargs,
+        notes="htmx partial",
+    ),
+    "privacy:extract_pdf": Row(
+        allowed=HR_ONLY,
+        kwargs=extract_pdf_kwargs,
+        foreign_kwargs=foreign_extract_pdf_kwargs,
+        notes="PDF download",
     ),
 }
 

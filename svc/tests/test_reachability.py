@@ -54,6 +54,8 @@ EXEMPT = {
     "participants:import_detail": "follows an upload; the import page lists recent imports, "
     "and the demo has none",
     "programs:round_proposal": "follows the pool form (a POST)",
+    "privacy:extract_pdf": "a file (PDF), linked once rendered (a POST asks for it)",
+    "privacy:extract_pdf_status": "an htmx fragment the extract page polls",
 }
 
 LOGINS = [
