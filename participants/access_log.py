@@ -32,6 +32,11 @@ WHAT_LABELS = {
     "programs:person_export": _("The manager registry (Excel)"),
     "programs:group_export": _("A group's participant list and attendance (Excel)"),
     "programs:round_export": _("A round's group lists and attendance (Excel)"),
+    # The register extract (privacy.views) and the command that prints it.
+    "extract_html": _("The register extract (page)"),
+    "extract_json": _("The register extract (JSON)"),
+    "extract_pdf": _("The register extract (PDF)"),
+    "command": _("A command on the server (export_person_data)"),
 }
 
 

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "privacy"
 
-EXTRACT = "o/<slug:org>/personer/<int:pk>/registerutdrag"
+EXTRACT = "o/<slug:org>/chefer/<int:pk>/registerutdrag"
 
 urlpatterns = [
     # The register extract (GDPR art. 15): privacy.views

@@ -286,3 +286,24 @@ def test_the_hr_start_page_links_to_the_log(hr, org):
 
     links = {html.text(a): a.get("href") for a in html.parse(response).select("main a")}
     assert links["Åtkomstlogg: vem som har sett personuppgifter"] == _log_url(org)
+
+
+def test_an_extract_printed_on_the_server_shows_as_the_command_line_not_a_removed_login(
+    clock, hr, org
+):
+    from django.core.management import call_command
+
+    anna = PersonFactory(organisation=org, first_name="Anna", last_name="Ek", email="anna@o.test")
+    call_command("export_person_data", organisation=org.slug, email="anna@o.test", stdout=io())
+
+    assert html.table(hr.get(_log_url(org)), "access-log") == [
+        ["2026-03-02 10:15", "Serverns kommandorad", "Öppnade ett registerutdrag", "Anna Ek",
+         "Ett kommando på servern (export_person_data)"],
+    ]  # fmt: skip
+    assert anna.pk == PersonalDataAccess.objects.get().subject_id
+
+
+def io():
+    import io as _io
+
+    return _io.StringIO()
