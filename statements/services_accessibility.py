@@ -49,6 +49,7 @@ def accessibility_report_submit(
         description=description.strip(),
         name=name.strip(),
         email=email.strip(),
+        created_at=timezone.now(),
     )
     report.full_clean()
     report.save()
