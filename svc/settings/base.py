@@ -184,6 +184,8 @@ RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 FORGOT_PASSWORD_RATE_PER_IP = _env("FORGOT_PASSWORD_RATE_PER_IP", str, "20/h")
 FORGOT_PASSWORD_RATE_PER_EMAIL = _env("FORGOT_PASSWORD_RATE_PER_EMAIL", str, "3/h")
+# Reports of accessibility problems (statements), per client address.
+ACCESSIBILITY_REPORT_RATE_PER_IP = _env("ACCESSIBILITY_REPORT_RATE_PER_IP", str, "10/h")
 
 # Sessions: logged out after SESSION_IDLE_MINUTES without a request, and at
 # the latest when the browser closes. Requests slide the window; the session is

@@ -306,6 +306,23 @@ def extract_pdf_kwargs(world):
 def foreign_extract_pdf_kwargs(world):
     return {**foreign_person_kwargs(world), "extract_id": _ready_extract(world.other_person).pk}
 
+def accessibility_report_kwargs(world):
+    from statements.models import AccessibilityReport
+
+    report = AccessibilityReport.objects.create(
+        organisation=world.org, description="Fokus syns inte."
+    )
+    return {"org": world.org.slug, "pk": report.pk}
+
+
+def foreign_accessibility_report_kwargs(world):
+    from statements.models import AccessibilityReport
+
+    report = AccessibilityReport.objects.create(
+        organisation=world.outsider.memberships.get().organisation, description="Fokus syns inte."
+    )
+    return {"org": world.org.slug, "pk": report.pk}
+
 
 MATRIX: dict[str, Row] = {
     "home": Row(kind="login", ok_status=302, notes="redirects to the role's start page"),
@@ -346,6 +363,19 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda world: {"pk": "00000000-0000-0000-0000-000000000000"},
         ok_status=404,
         notes="only the holder's own pending confirmation exists (test_identity)",
+    ),
+    "statements:accessibility": Row(kind="public"),
+    "statements:accessibility_statement": Row(kind="public", kwargs=org_kwargs),
+    "statements:accessibility_report_sent": Row(kind="public", kwargs=org_kwargs),
+    "statements:accessibility_edit": Row(allowed=HR_ONLY),
+    "statements:accessibility_reports": Row(allowed=HR_ONLY),
+    "statements:accessibility_report_handle": Row(
+        allowed=HR_ONLY,
+        kwargs=accessibility_report_kwargs,
+        foreign_kwargs=foreign_accessibility_report_kwargs,
+        method="post",
+        ok_status=302,
+        notes="marks the report handled; back to the list",
     ),
     "core:health": Row(kind="public"),
     "core:health_db": Row(kind="public"),

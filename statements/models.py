@@ -1,0 +1,3 @@
+"""The models of the statements app."""
+
+from .models_accessibility import *  # noqa: F403
