@@ -36,6 +36,10 @@ NOT_LISTS_OF_PEOPLE = {
     "programs:my_calendar": "the participant's own sessions (.ics)",
     "evaluations:results_export": "aggregated results under the k rule; no person in it",
     "reports:report_download": "the status report (PDF): the program's figures, no list of people",
+    # One person's own data; each download logs its own extract_export row with the person
+    # (privacy/tests/test_extract_views.py checks the row).
+    "privacy:extract_json": "one person's register extract (JSON); logs extract_export itself",
+    "privacy:extract_pdf": "one person's register extract (PDF); logs extract_export itself",
 }
 
 FILE_LIKE_NAME = re.compile(r"_(export|xlsx|csv|pdf|json|download|calendar|ics)$")

@@ -297,7 +297,7 @@ def test_an_extract_printed_on_the_server_shows_as_the_command_line_not_a_remove
     call_command("export_person_data", organisation=org.slug, email="anna@o.test", stdout=io())
 
     assert html.table(hr.get(_log_url(org)), "access-log") == [
-        ["2026-03-02 10:15", "Serverns kommandorad", "Öppnade ett registerutdrag", "Anna Ek",
+        ["2026-03-02 10:15", "Serverns kommandorad", "Laddade ned ett registerutdrag", "Anna Ek",
          "Ett kommando på servern (export_person_data)"],
     ]  # fmt: skip
     assert anna.pk == PersonalDataAccess.objects.get().subject_id
