@@ -108,7 +108,7 @@ def first_login_notice(request, *, organisation: Organisation) -> None:
         request,
         format_html(
             '{} <a class="alert-link" href="{}">{}</a>',
-            _("Welcome! Before you start, you can read how %(org)s handles your personal data:")
+            _("Before you start, you can read how %(org)s handles your personal data:")
             % {"org": organisation.name},
             url,
             _("the privacy notice"),
