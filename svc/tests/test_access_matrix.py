@@ -613,6 +613,17 @@ MATRIX: dict[str, Row] = {
         foreign_kwargs=foreign_report_kwargs,
         notes="PDF from private storage",
     ),
+    # Data protection: the privacy notice and the records of processing (issue 16).
+    "statements:privacy_index": Row(kind="public", notes="links each organisation's notice"),
+    "statements:privacy_notice": Row(
+        kind="public", kwargs=org_kwargs, notes="read before signing in (GDPR art. 13)"
+    ),
+    "statements:processing_record": Row(
+        kind="public",
+        kwargs=org_kwargs,
+        notes="a public body's records of processing (art. 30) are public documents",
+    ),
+    "statements:privacy_edit": Row(allowed=HR_ONLY),
 }
 
 
