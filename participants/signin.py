@@ -75,3 +75,20 @@ def sign_in_organisation_ids(request: HttpRequest, organisation_ids) -> set[int]
 def signed_in_with_password(request: HttpRequest) -> bool:
     """True if this session proved its holder with a password (see the module's docstring)."""
     return bool(_record(request).get("password"))
+
+
+# Set when a login signs in for the first time; the first start page after it takes it
+# (and shows the organisation's privacy notice, ``statements.views.first_login_notice``).
+FIRST_LOGIN_KEY = "svc_first_login"
+
+
+def first_login_record(request: HttpRequest, *, first: bool) -> None:
+    """After ``auth.login``. ``first``: the login had never signed in before (its
+    ``last_login`` was empty until this sign-in)."""
+    if first:
+        request.session[FIRST_LOGIN_KEY] = True
+
+
+def first_login_taken(request: HttpRequest) -> bool:
+    """True once after a login's first sign-in; False on every later call."""
+    return bool(request.session.pop(FIRST_LOGIN_KEY, False))

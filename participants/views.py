@@ -47,8 +47,10 @@ class LoginView(auth_views.LoginView):
         return signin.signed_in_with_password(self.request)
 
     def form_valid(self, form):
+        first = form.get_user().last_login is None
         response = super().form_valid(form)
         signin.sign_in_record_password(self.request)
+        signin.first_login_record(self.request, first=first)
         activate_chosen_language(self.request)  # the language the holder chose, if any
         return response
 
@@ -273,7 +275,9 @@ class ActivateView(auth_views.PasswordResetConfirmView):
         return reverse("home")
 
     def form_valid(self, form):
+        first = form.user.last_login is None
         response = super().form_valid(form)
+        signin.first_login_record(self.request, first=first)
         activate_chosen_language(self.request)  # logged in now: the holder's language, if chosen
         messages.success(self.request, _("Your password is set. Welcome!"))
         return response

@@ -170,6 +170,7 @@ class OIDCCallbackView(View):
             return self.refuse(str(exc), organisation)
         except oidc.ProviderUnavailable as exc:
             return self.refuse(str(exc), organisation)
+        first = user.last_login is None
         auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         activate_chosen_language(request)  # the language the holder chose, if any
         logout = None
@@ -180,6 +181,7 @@ class OIDCCallbackView(View):
                 "client_id": provider.client_id,
             }
         signin.sign_in_record_organisation(request, organisation=organisation, logout=logout)
+        signin.first_login_record(request, first=first)
         return redirect(
             entry.get("next") or reverse("svc:organisation_home", kwargs={"org": organisation.slug})
         )

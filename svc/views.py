@@ -15,6 +15,7 @@ from participants.models import LoginConfirmation, Role
 from participants.selectors import organisations_for
 from participants.signin import sign_in_covers, signed_in_with_password
 from programs.selectors import current_enrollment_for_user, programs_for_organisation
+from statements.views import first_login_notice
 
 from .roles import roles_in
 
@@ -74,7 +75,16 @@ def organisation_home(request, org):
     return redirect(url)
 
 
-class HRStartView(OrganisationRoleMixin, TemplateView):
+class StartPageMixin(OrganisationRoleMixin):
+    """A role's start page: after a login's first sign-in, the first one links to the
+    organisation's privacy notice."""
+
+    def get(self, request, *args, **kwargs):
+        first_login_notice(request, organisation=self.organisation)
+        return super().get(request, *args, **kwargs)
+
+
+class HRStartView(StartPageMixin, TemplateView):
     allowed_roles = frozenset({Role.HR})
     template_name = "svc/start_hr.html"
     # The newest programs are linked directly; the program list has the rest.
@@ -85,12 +95,12 @@ class HRStartView(OrganisationRoleMixin, TemplateView):
         return super().get_context_data(programs=programs[: self.program_links], **kwargs)
 
 
-class SteeringStartView(OrganisationRoleMixin, TemplateView):
+class SteeringStartView(StartPageMixin, TemplateView):
     allowed_roles = frozenset({Role.STEERING, Role.HR})
     template_name = "svc/start_steering.html"
 
 
-class ProcessLeaderStartView(OrganisationRoleMixin, TemplateView):
+class ProcessLeaderStartView(StartPageMixin, TemplateView):
     allowed_roles = frozenset({Role.PROCESS_LEADER})
     template_name = "svc/start_process_leader.html"
 
@@ -101,7 +111,7 @@ class ProcessLeaderStartView(OrganisationRoleMixin, TemplateView):
         return super().get_context_data(overview=overview, **kwargs)
 
 
-class ParticipantStartView(OrganisationRoleMixin, TemplateView):
+class ParticipantStartView(StartPageMixin, TemplateView):
     """My program: group, process leaders, sessions, attendance and the agreement to work on."""
 
     allowed_roles = frozenset({Role.PARTICIPANT})
@@ -122,7 +132,7 @@ class ParticipantStartView(OrganisationRoleMixin, TemplateView):
         )
 
 
-class LineManagerStartView(OrganisationRoleMixin, TemplateView):
+class LineManagerStartView(StartPageMixin, TemplateView):
     """The people whose agreements the user reviews, what waits for them first."""
 
     allowed_roles = frozenset({Role.LINE_MANAGER})

@@ -1,24 +1,47 @@
 """The e-mails about logins and the tasks that send them (through the outbox)."""
 
 from django.conf import settings
+from django.urls import reverse
 
 from core.mail import render_email
 from core.outbox import outbox_task
 
-from ..models import LoginConfirmation, User
-from .selectors import activation_url, confirmation_url, normalise_email, pending_confirmations
+from ..models import LoginConfirmation, Organisation, User
+from .selectors import (
+    activation_url,
+    confirmation_url,
+    login_organisation_ids,
+    normalise_email,
+    pending_confirmations,
+)
 
 SEND_LOGIN_LINK = "participants.send_login_link"
 SEND_CONFIRMATION = "participants.send_login_confirmation"
 SEND_LOGIN_LINK_TO_ADDRESS = "participants.send_login_link_to_address"
 
 
+def privacy_notices_for(*, user: User, base_url: str) -> list[dict]:
+    """The privacy notice of each organisation the login belongs to (name and absolute
+    address); the installation's data protection page for a login that belongs nowhere."""
+    base = base_url.rstrip("/")
+    organisations = Organisation.objects.filter(pk__in=login_organisation_ids(user=user))
+    notices = [
+        {
+            "organisation": organisation.name,
+            "url": base + reverse("statements:privacy_notice", kwargs={"org": organisation.slug}),
+        }
+        for organisation in organisations.order_by("name")
+    ]
+    return notices or [{"organisation": "", "url": base + reverse("statements:privacy_index")}]
+
+
 def login_link_message(*, user: User, base_url: str):
-    """The Swedish e-mail (text and HTML) with the personal link."""
+    """The Swedish e-mail (text and HTML) with the personal link, and the privacy notice."""
     context = {
         "user": user,
         "url": base_url.rstrip("/") + activation_url(user=user),
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        "privacy_notices": privacy_notices_for(user=user, base_url=base_url),
     }
     return render_email("participants/email/login_link", context, to=[user.email])
 

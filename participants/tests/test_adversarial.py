@@ -458,6 +458,7 @@ NOT_ABOUT_LOGINS = {
     "command:seed_demo": "demo data; refused in production",
     "command:seed_scale": "synthetic data for the bench; never run against real data",
     "command:fold_sealed_answers": "folds closed sessions' sealed answers; no person or login",
+    "statements:privacy_edit": "the organisation's texts of its privacy notice; no person or login",
 }
 
 

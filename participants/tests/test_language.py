@@ -117,7 +117,12 @@ def test_the_activation_link_welcomes_in_the_users_language(client, hr_user):
         follow=True,
     )
 
-    assert [str(m) for m in response.context["messages"]] == ["Your password is set. Welcome!"]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Your password is set. Welcome!",
+        # The first sign-in also links the privacy notice (statements/tests/test_privacy_links).
+        "Before you start, you can read how Örebro kommun handles your personal data: "
+        '<a class="alert-link" href="/o/orebro/dataskydd/">the privacy notice</a>',
+    ]
     assert _lang(response) == "en"
 
 

@@ -89,4 +89,15 @@ EXCLUDED: dict[str, str] = {
         "shown on the retention page (privacy and retention may not import each other)."
     ),
     "retention.RetentionLogEntry": "Counts of removed records per kind and day: nobody named.",
+    "statements.PrivacyDetails": (
+        "The organisation's privacy notice; who last edited it is an act of office by HR, "
+        "not data about a person."
+    ),
+    "statements.AccessibilityContact": (
+        "The organisation's contact for accessibility; who last edited it is an act of office."
+    ),
+    "statements.AccessibilityReport": (
+        "A report of an accessibility problem: its optional contact is whatever the reporter "
+        "typed, not linked to a manager record or a login."
+    ),
 }

@@ -306,6 +306,7 @@ def extract_pdf_kwargs(world):
 def foreign_extract_pdf_kwargs(world):
     return {**foreign_person_kwargs(world), "extract_id": _ready_extract(world.other_person).pk}
 
+
 def accessibility_report_kwargs(world):
     from statements.models import AccessibilityReport
 
@@ -700,6 +701,17 @@ MATRIX: dict[str, Row] = {
         foreign_kwargs=foreign_extract_pdf_kwargs,
         notes="PDF download",
     ),
+    # Data protection: the privacy notice and the records of processing (issue 16).
+    "statements:privacy_index": Row(kind="public", notes="links each organisation's notice"),
+    "statements:privacy_notice": Row(
+        kind="public", kwargs=org_kwargs, notes="read before signing in (GDPR art. 13)"
+    ),
+    "statements:processing_record": Row(
+        kind="public",
+        kwargs=org_kwargs,
+        notes="a public body's records of processing (art. 30) are public documents",
+    ),
+    "statements:privacy_edit": Row(allowed=HR_ONLY),
 }
 
 

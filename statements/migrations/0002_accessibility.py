@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('participants', '0009_access_log'),
+        ('statements', '0001_initial'),
     ]
 
     operations = [
