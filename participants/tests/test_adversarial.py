@@ -459,6 +459,12 @@ NOT_ABOUT_LOGINS = {
     "command:seed_scale": "synthetic data for the bench; never run against real data",
     "command:fold_sealed_answers": "folds closed sessions' sealed answers; no person or login",
     "statements:privacy_edit": "the organisation's texts of its privacy notice; no person or login",
+    "statements:accessibility_edit": "the organisation's accessibility contact; no person or login",
+    "statements:accessibility_report_handle": "marks a report handled; no person or login",
+    "privacy:extract_pdf_create": (
+        "renders one person's extract, read only; the person comes through the organisation's "
+        "scoped lookup (another organisation's person: 404 in the access matrix)"
+    ),
 }
 
 
