@@ -199,5 +199,5 @@ def test_a_run_five_years_on_removes_exactly_what_the_dry_run_listed(seeded, db)
     with mock.patch("django.utils.timezone.now", return_value=later):
         again = retention_plan(organisation=orebro, now=later)
     assert {p.kind.key: p.count for p in again} == dict.fromkeys(
-        counts.keys() - set(k.key for k in KINDS if k.is_platform), 0
+        counts.keys() - {k.key for k in KINDS if k.is_platform}, 0
     )
