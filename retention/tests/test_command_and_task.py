@@ -50,7 +50,7 @@ def test_the_dry_run_prints_kind_count_and_decision_and_changes_nothing(org):
     _enable_access_log(org)
 
     assert _run("--organisation", "orebro", "--dry-run") == (
-        "access_log\t2\tKS 2026/12\nDry run: nothing was removed.\n"
+        "access_log\t2\tKS 2026/12\nProvkörning: inget gallrades.\n"
     )
     assert PersonalDataAccess.objects.count() == 3
     assert RetentionLogEntry.objects.count() == 0
@@ -74,14 +74,14 @@ def test_the_command_applies_and_logs(org):
 
 def test_the_command_without_rules_says_so(org):
     assert _run("--organisation", "orebro", "--dry-run") == (
-        "No rule is applied; nothing to remove.\n"
+        "Ingen regel tillämpas, inget att gallra.\n"
     )
 
 
 def test_an_unknown_organisation_fails_with_a_message(org):
     with pytest.raises(CommandError) as caught:
         _run("--organisation", "nowhere", "--dry-run")
-    assert str(caught.value) == "No organisation with the short name nowhere."
+    assert str(caught.value) == "Ingen organisation har kortnamnet nowhere."
 
 
 def test_the_platforms_rules_from_the_command_line(org):
@@ -95,7 +95,7 @@ def test_the_platforms_rules_from_the_command_line(org):
     )
     assert (
         _run("--platform", "--dry-run")
-        == "sessions\t1\tDrift 2026:1\nDry run: nothing was removed.\n"
+        == "sessions\t1\tDrift 2026:1\nProvkörning: inget gallrades.\n"
     )
     assert _run("--platform") == "sessions\t1\tDrift 2026:1\n"
     assert not Session.objects.exists()

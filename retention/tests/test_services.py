@@ -139,8 +139,8 @@ def test_enabling_without_a_decision_is_refused_and_nothing_saved(org):
         )
     assert caught.value.message_dict == {
         "decision_reference": [
-            "Enter the reference of the decision (gallringsbeslut) before the rule is applied. "
-            "Records may be removed only under a decision."
+            "Ange gallringsbeslutets beteckning innan regeln tillämpas. Uppgifter får bara "
+            "gallras med stöd av ett beslut."
         ]
     }
     assert RetentionRule.objects.count() == 0
