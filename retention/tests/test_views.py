@@ -135,7 +135,11 @@ def test_the_dry_run_lists_counts_and_removes_nothing(hr, org):
     assert table(response, "plan") == [
         ["Loggen över åtkomst till personuppgifter", "3", "2020-" + _old_day(), "KS 2026/12"]
     ]
-    assert parse(response).texts("a.btn-danger") == ["Gallra nu …"]
+    [button] = parse(response).select("a.btn-danger")
+    assert (button.get("href"), parse(response).text("a.btn-danger")) == (
+        _url("apply"),
+        "Gallra nu …",
+    )
     assert PersonalDataAccess.objects.count() == 3
 
 
