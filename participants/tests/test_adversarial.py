@@ -439,6 +439,10 @@ NOT_ABOUT_LOGINS = {
     "reports:report_create": "a status report; aggregates only",
     "reports:report_generate": "renders a status report; aggregates only",
     "admin:participants.organisation": "only a superuser creates organisations",
+    "admin:retention.retentionrule": "only a superuser edits the platform's retention rules",
+    "retention:rule_edit": "the organisation's own retention rule; no person",
+    "retention:apply": "removes the organisation's own records under its rules, scoped to it "
+    "(retention/tests/test_acceptance.py: nothing of another organisation goes); no login",
     "admin:programs.program": "program structure; no person",
     "admin:programs.module": "program structure; no person",
     "admin:programs.round": "program structure; no person",

@@ -324,6 +324,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.agreement_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    # At night, when no one works in the program: the enabled retention rules (gallring).
+    "retention-apply-rules": {
+        "task": "retention.apply_rules",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 # Pending outbox rows older than this are sent again by the sweeper.
 OUTBOX_RETRY_AFTER_SECONDS = _env("OUTBOX_RETRY_AFTER_SECONDS", int, 30)

@@ -712,6 +712,18 @@ MATRIX: dict[str, Row] = {
         notes="a public body's records of processing (art. 30) are public documents",
     ),
     "statements:privacy_edit": Row(allowed=HR_ONLY),
+    # Retention (retention.views): the organisation's own rules, run and log; no object ids.
+    "retention:rules": Row(allowed=HR_ONLY),
+    "retention:rule_edit": Row(
+        allowed=HR_ONLY,
+        kwargs=lambda world: {"org": world.org.slug, "kind": "agreements"},
+        # No object of another organisation: a kind of the platform is not the organisation's.
+        foreign_kwargs=lambda world: {"org": world.org.slug, "kind": "sessions"},
+        notes="a kind of the platform (outbox, sessions, login records) has no page: 404",
+    ),
+    "retention:dry_run": Row(allowed=HR_ONLY),
+    "retention:apply": Row(allowed=HR_ONLY, notes="the confirmation; its POST runs the rules"),
+    "retention:log": Row(allowed=HR_ONLY),
 }
 
 

@@ -56,6 +56,8 @@ EXEMPT = {
     "programs:round_proposal": "follows the pool form (a POST)",
     "privacy:extract_pdf": "a file (PDF), linked once rendered (a POST asks for it)",
     "privacy:extract_pdf_status": "an htmx fragment the extract page polls",
+    "retention:apply": "linked from the dry run while an applied rule has something due; the "
+    "demo's rules are off (retention/tests/test_views.py follows the link)",
 }
 
 LOGINS = [
