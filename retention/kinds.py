@@ -123,6 +123,16 @@ KINDS: tuple[Kind, ...] = (
         _("the day the extract was produced"),
         _("The person has received the extract; the copy is not needed."),
     ),
+    Kind(
+        "accessibility_reports",
+        _("Reports of accessibility problems"),
+        2 * YEAR,
+        _("the day the report was received"),
+        _(
+            "Kept while the problem is followed up; a reporter may have left a name and an "
+            "e-mail address."
+        ),
+    ),
 )
 
 KIND_KEYS = tuple(kind.key for kind in KINDS)

@@ -235,6 +235,24 @@ def register_extracts(
     ]
 
 
+def accessibility_reports(
+    *, organisation: Organisation, now: dt.datetime, period_days: int
+) -> list[Part]:
+    """The organisation's reports of accessibility problems received more than the period ago.
+
+    The statements app sits above retention, so its model is looked up by name.
+    """
+    model = apps.get_model("statements", "AccessibilityReport")
+    return [
+        Part(
+            model.objects.filter(
+                organisation=organisation, created_at__lt=_moment_cutoff(now, period_days)
+            ),
+            "created_at",
+        )
+    ]
+
+
 PARTS: dict[str, Callable[..., list[Part]]] = {
     "agreements": agreements,
     "attendance": attendance,
@@ -244,4 +262,5 @@ PARTS: dict[str, Callable[..., list[Part]]] = {
     "sessions": sessions,
     "access_log": access_log,
     "register_extracts": register_extracts,
+    "accessibility_reports": accessibility_reports,
 }

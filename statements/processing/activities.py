@@ -28,6 +28,7 @@ PEOPLE: tuple[Category, ...] = (
     Category("process_leaders", _("Process leaders (the consultancy's staff)")),
     Category("hr", _("HR coordinators")),
     Category("steering", _("Members of the steering group")),
+    Category("reporters", _("People who report an accessibility problem")),
 )
 
 # The kinds of personal data.
@@ -198,6 +199,19 @@ ACTIVITIES: tuple[Activity, ...] = (
         data=("identity", "access"),
         recipients=(PROCESSOR,),
         retention=("access_log", "register_extracts"),
+    ),
+    Activity(
+        "accessibility",
+        _("Reports of accessibility problems"),
+        _(
+            "To receive and answer reports of accessibility problems in the service (lag "
+            "2018:1937 om tillgänglighet till digital offentlig service). A name and an e-mail "
+            "address are given only if the reporter wishes."
+        ),
+        people=("reporters",),
+        data=("identity",),
+        recipients=(PROCESSOR,),
+        retention=("accessibility_reports",),
     ),
 )
 
