@@ -9,7 +9,8 @@ with the reason (``erasure_refusals``), while the program still needs them:
   still working on it. A withdrawn or moved place ends its agreements, whatever
   their state.
 - **A future session**: a session not yet held (it has not ended) of a group in
-  which the person holds a place, or a make-up booking into one.
+  which the person holds a place (the next one of each group is named), or a
+  make-up booking into one.
 - **Someone else's open agreement to review**: the person reviews it, as the
   reviewer HR named for that place, or as the participant's line manager where
   HR named none. HR can name another reviewer first (the agreement page).
@@ -120,7 +121,11 @@ def erasure_refusals(*, person: Person, by: User | None = None, now=None) -> lis
         .distinct()
         .order_by("starts_at")
     )
-    for session in upcoming:
+    seen_groups = set()
+    for session in upcoming:  # the next session of each group is reason enough
+        if session.group_id in seen_groups:
+            continue
+        seen_groups.add(session.group_id)
         refusals.append(
             _("%(name)s has a session still to come: %(module)s on %(date)s (%(group)s).")
             % {

@@ -96,7 +96,8 @@ def person_erase(*, person: Person, by: User) -> ErasureResult:
       confirmations, and (a pseudonymised login) its login links and links to
       the addresses;
     - django-axes attempts, logs and failures for their address (and the
-      pseudonymised login's), but not a kept login's own address;
+      pseudonymised login's), and links asked for to it, unless another login
+      uses that address (a kept login's, or anyone's the record merely carries);
     - manager imports of the organisation: the rows naming their employee
       number show the pseudonym instead (the counts stay);
     - the admin's log entries of the record, its enrollments and agreements,
@@ -143,11 +144,20 @@ def person_erase(*, person: Person, by: User) -> ErasureResult:
     elif login_kept(login=login, organisation=organisation):
         login_outcome = Login.UNLINKED
         Membership.objects.filter(user=login, organisation=organisation).delete()
-        addresses.discard(login.email)
     else:
         login_outcome = Login.PSEUDONYMISED
         addresses.add(login.email)
         confirmations |= Q(user=login)
+    # An address another login uses is that login's: its lockout records and links stay
+    # (else erasing a record that merely carries someone's address would clear their lockout).
+    pseudonymised_pk = login.pk if login_outcome == Login.PSEUDONYMISED else None
+    taken = {
+        email.lower()
+        for email in User.objects.filter(email__in=sorted(addresses))
+        .exclude(pk=pseudonymised_pk)
+        .values_list("email", flat=True)
+    }
+    addresses -= taken
     confirmation_ids = [
         str(pk)
         for pk in LoginConfirmation.objects.filter(confirmations).values_list("pk", flat=True)

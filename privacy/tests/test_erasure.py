@@ -1,4 +1,4 @@
-"""Erasure (GDPR art. 17): the refusals, every stored value after ``person_erase``, the login rule."""
+"""Erasure (GDPR art. 17): the refusals, each stored value after erasing, the login rule."""
 
 import datetime as dt
 import re
@@ -435,6 +435,42 @@ def test_erasure_removes_login_traces_of_a_pseudonymised_login(world, settings):
         "updated": [[4, number, name, "e-post"]],
     }
     assert (result.counts["sessions"], result.counts["lockout_records"]) == (1, 2)
+
+
+def _lockout(username):
+    return AccessAttempt.objects.create(
+        username=username,
+        ip_address="10.0.0.1",
+        user_agent="x",
+        http_accept="*/*",
+        path_info="/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=10,
+    )
+
+
+def test_another_logins_address_keeps_its_lockout_and_links(world):
+    """A record that merely carries the address of someone else's login clears nothing of it."""
+    person = PersonFactory(organisation=world["org"], email="Chef@orebro.test")
+    attempt = _lockout("chef@orebro.test")
+    link = enqueue(SEND_LOGIN_LINK_TO_ADDRESS, email="chef@orebro.test")
+
+    person_erase(person=person, by=world["hr"])
+
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    assert OutboxTask.objects.filter(pk=link.pk).exists()
+
+
+def test_a_kept_logins_own_address_keeps_its_lockout(world):
+    MembershipFactory(
+        user=world["user"], organisation=OrganisationFactory(slug="karlstad"), role=Role.HR
+    )
+    attempt = _lockout("anna.svensson@orebro.test")
+
+    person_erase(person=world["person"], by=world["hr"])
+
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
 
 
 def test_erasure_is_recorded_in_the_access_log(world):
