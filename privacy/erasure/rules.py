@@ -11,9 +11,12 @@ with the reason (``erasure_refusals``), while the program still needs them:
 - **A future session**: a session not yet held (it has not ended) of a group in
   which the person holds a place (the next one of each group is named), or a
   make-up booking into one.
-- **Someone else's open agreement to review**: the person reviews it, as the
-  reviewer HR named for that place, or as the participant's line manager where
-  HR named none. HR can name another reviewer first (the agreement page).
+- **Someone else's agreement to review**: the person reviews a place (as the
+  reviewer HR named for it, or as the participant's line manager where HR named
+  none) that has an open agreement, or a session still to come and so an
+  agreement before it. HR can name another reviewer first (the agreement
+  page). Once nothing is left to review, their direct reports simply lose the
+  link to them (``services.person_erase``).
 - **Their own data**: an HR coordinator does not erase their own record.
 
 An erased record (``is_erased``) carries the placeholder address of
@@ -27,13 +30,13 @@ organisation, no consultant record, no staff rights. Otherwise it is only
 unlinked from the record, and this organisation's roles end.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from participants.accounts import login_organisation_ids
 from participants.models import Consultant, Organisation, Person, User
-from programs.models import Agreement, MakeUpBooking, Session
+from programs.models import Agreement, Enrollment, MakeUpBooking, Session
 from programs.places import PLACE_STATUSES
 
 ERASED_FIRST_NAME = "Borttagen"
@@ -82,7 +85,7 @@ def _open_q(prefix: str = "") -> Q:
 def erasure_refusals(*, person: Person, by: User | None = None, now=None) -> list[str]:
     """Why ``person`` may not be erased now, one sentence each; empty when they may be.
 
-    Four queries whatever the person holds.
+    Five queries whatever the person holds.
     """
     if is_erased(person):
         return []
@@ -154,21 +157,20 @@ def erasure_refusals(*, person: Person, by: User | None = None, now=None) -> lis
             }
         )
 
+    reviews = Q(enrollment__reviewer=person) | Q(
+        enrollment__reviewer__isnull=True,
+        enrollment__person__line_manager=person,
+        enrollment__person__active=True,
+    )
     to_review = (
-        Agreement.objects.filter(_open_q())
-        .filter(
-            Q(enrollment__reviewer=person)
-            | Q(
-                enrollment__reviewer__isnull=True,
-                enrollment__person__line_manager=person,
-                enrollment__person__active=True,
-            )
-        )
+        Agreement.objects.filter(_open_q(), reviews)
         .select_related("enrollment__person")
         .order_by("enrollment__person__last_name", "enrollment__person__first_name", "stage")
     )
+    reviewed = set()
     for agreement in to_review:
         enrollment = agreement.enrollment
+        reviewed.add(enrollment.pk)
         values = {
             "name": name,
             "other": enrollment.person.full_name,
@@ -185,6 +187,34 @@ def erasure_refusals(*, person: Person, by: User | None = None, now=None) -> lis
                 "%(name)s is the line manager of %(other)s, whose agreement (%(stage)s) is "
                 "not agreed yet, and reviews it. Name another reviewer for %(other)s first, "
                 "or wait until it is agreed."
+            )
+        refusals.append(message % values)
+
+    # The agreements still to come: a reviewed place with a session ahead of it.
+    ahead = (
+        Enrollment.objects.filter(
+            Q(reviewer=person)
+            | Q(reviewer__isnull=True, person__line_manager=person, person__active=True),
+            status__in=PLACE_STATUSES,
+        )
+        .filter(Exists(Session.objects.filter(group=OuterRef("group"), ends_at__gt=now)))
+        .exclude(pk__in=reviewed)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    for enrollment in ahead:
+        values = {"name": name, "other": enrollment.person.full_name}
+        if enrollment.reviewer_id == person.pk:
+            message = _(
+                "%(name)s is the reviewer HR named for %(other)s, who has sessions still to "
+                "come and agreements before them. Name another reviewer for %(other)s first, "
+                "or wait until their last session is held."
+            )
+        else:
+            message = _(
+                "%(name)s is the line manager of %(other)s, who has sessions still to come "
+                "and agreements before them for %(name)s to review. Name another reviewer for "
+                "%(other)s first, or wait until their last session is held."
             )
         refusals.append(message % values)
     return refusals

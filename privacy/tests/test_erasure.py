@@ -192,11 +192,53 @@ def test_refused_as_the_named_reviewer_of_an_open_agreement(world, hr_user):
     ]
 
 
+def _ahead(group):
+    return SessionFactory(
+        group=group,
+        module__order=2,
+        starts_at=timezone.now() + dt.timedelta(days=30),
+        ends_at=timezone.now() + dt.timedelta(days=30, hours=8),
+    )
+
+
+def test_refused_as_the_line_manager_of_a_participant_with_sessions_to_come(world):
+    report = world["report"]
+    report.first_name, report.last_name = "Karl", "Karlsson"
+    report.save()
+    group = GroupFactory(round=world["enrollment"].group.round)
+    EnrollmentFactory(person=report, group=group)
+    _ahead(group)
+
+    assert erasure_refusals(person=world["person"]) == [
+        "Anna Svensson är chef för Karl Karlsson, som har modultillfällen kvar och "
+        "överenskommelser före dem som Anna Svensson ska granska. Utse en annan granskare för "
+        "Karl Karlsson först, eller vänta tills det sista tillfället är hållet."
+    ]
+
+
+def test_refused_as_the_named_reviewer_of_a_participant_with_sessions_to_come(world, hr_user):
+    other = PersonFactory(organisation=world["org"], first_name="Lisa", last_name="Ek")
+    group = GroupFactory(round=world["enrollment"].group.round)
+    enrollment = EnrollmentFactory(person=other, group=group)
+    enrollment_set_reviewer(
+        enrollment=enrollment, reviewer=world["person"], reason="", user=hr_user
+    )
+    _ahead(group)
+
+    assert erasure_refusals(person=world["person"]) == [
+        "HR har utsett Anna Svensson till granskare för Lisa Ek, som har modultillfällen kvar "
+        "och överenskommelser före dem. Utse en annan granskare för Lisa Ek först, eller vänta "
+        "tills det sista tillfället är hållet."
+    ]
+
+
 def test_a_line_manager_whose_report_has_another_reviewer_is_not_refused(world, hr_user):
     report = world["report"]
-    enrollment = EnrollmentFactory(person=report, group=world["enrollment"].group)
+    group = GroupFactory(round=world["enrollment"].group.round)
+    enrollment = EnrollmentFactory(person=report, group=group)
     enrollment_set_reviewer(enrollment=enrollment, reviewer=world["boss"], reason="", user=hr_user)
     AgreementFactory(enrollment=enrollment, status=Agreement.Status.SUBMITTED)
+    _ahead(group)
 
     assert erasure_refusals(person=world["person"]) == []
 
