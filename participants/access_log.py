@@ -37,6 +37,8 @@ WHAT_LABELS = {
     "extract_json": _("The register extract (JSON)"),
     "extract_pdf": _("The register extract (PDF)"),
     "command": _("A command on the server (export_person_data)"),
+    # Erasure (privacy.erasure): the record was pseudonymised.
+    "pseudonymised": _("Pseudonymised"),
 }
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views_erasure import ErasureView
 
 app_name = "privacy"
 
@@ -21,4 +22,6 @@ urlpatterns = [
         views.ExtractPdfView.as_view(),
         name="extract_pdf",
     ),
+    # Erasure and pseudonymisation (GDPR art. 17): privacy.views_erasure
+    path("o/<slug:org>/chefer/<int:pk>/radera/", ErasureView.as_view(), name="erase"),
 ]

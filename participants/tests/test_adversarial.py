@@ -395,7 +395,33 @@ def import_managers_command(attack, tmp_path):
     assert Person.objects.get(pk=attack.region_person.pk).active is False
 
 
+def person_erase(attack):
+    """Erasing reaches no Örebro record, and a region record carrying an Örebro address clears
+    nothing of that login. (The region's record linked to a shared login is only unlinked from
+    it, the login untouched: privacy/tests/test_erasure.py.)"""
+    from axes.models import AccessAttempt
+
+    _give_region_people_the_victims_addresses(attack)
+    lockout = AccessAttempt.objects.create(
+        username=attack.victims["hr"].email, ip_address="10.0.0.1", user_agent="x",
+        http_accept="*/*", path_info="/login/", get_data="", post_data="",
+        failures_since_start=3,
+    )  # fmt: skip
+    for person in Person.objects.filter(organisation=attack.org):
+        url = _region(attack, "privacy:erase", pk=person.pk)
+        assert attack.client.post(url, {"name": person.full_name}).status_code == 404
+    member = attack.region_group.enrollments.get().person
+    with attack.commit(execute=True):
+        response = attack.client.post(
+            _region(attack, "privacy:erase", pk=member.pk), {"name": member.full_name}
+        )
+    assert response.status_code == 302
+    assert Person.objects.get(pk=member.pk).first_name == "Borttagen"
+    assert AccessAttempt.objects.filter(pk=lockout.pk).exists()
+
+
 SCENARIOS = {
+    "privacy:erase": person_erase,
     "participants:person_create": person_create,
     "participants:person_edit": person_edit,
     "participants:import_confirm": import_confirm,

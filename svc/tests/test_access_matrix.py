@@ -408,6 +408,9 @@ MATRIX: dict[str, Row] = {
     "participants:person_edit": Row(
         allowed=HR_ONLY, kwargs=person_kwargs, foreign_kwargs=foreign_person_kwargs
     ),
+    "privacy:erase": Row(
+        allowed=HR_ONLY, kwargs=person_kwargs, foreign_kwargs=foreign_person_kwargs
+    ),
     "participants:import_upload": Row(allowed=HR_ONLY),
     "participants:import_detail": Row(
         allowed=HR_ONLY, kwargs=import_kwargs, foreign_kwargs=foreign_import_kwargs
