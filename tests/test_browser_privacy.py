@@ -32,7 +32,7 @@ def _details(org):
     )
     RetentionRule.objects.create(
         organisation=org,
-        kind="outbox",
+        kind="access_log",
         period_days=30,
         decision_reference="KS 2025/17",
         enabled=True,

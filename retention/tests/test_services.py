@@ -84,6 +84,7 @@ def test_the_defaults_are_documented_and_off(org):
         ("sessions", 0, False, True),
         ("access_log", 730, False, True),
         ("register_extracts", 30, False, True),
+        ("accessibility_reports", 730, False, True),
     ]
     assert all(kind.why and kind.counted_from for kind in KINDS)
     assert PLATFORM_KEYS == ("outbox", "login_records", "sessions")

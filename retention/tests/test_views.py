@@ -60,12 +60,19 @@ def test_the_rules_page_shows_each_kind_with_its_default_and_why(hr, org):
     assert page.text("[data-testid=rule-agreements] [data-testid=decision]") == (
         "Inget beslut registrerat"
     )
-    assert len(page.select("section.retention-rule")) == 8
+    assert len(page.select("section.retention-rule")) == 9
     # The platform's kinds are shown, without a link to change them.
     hrefs = [a.get("href") for a in page.select("section.retention-rule a")]
     assert hrefs == [
         _url("rule_edit", kind=kind)
-        for kind in ("agreements", "attendance", "import_files", "access_log", "register_extracts")
+        for kind in (
+            "agreements",
+            "attendance",
+            "import_files",
+            "access_log",
+            "register_extracts",
+            "accessibility_reports",
+        )
     ]
 
 

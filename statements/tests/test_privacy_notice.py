@@ -195,14 +195,15 @@ def test_retention_section_lists_every_kind_with_its_period_and_no_decision(clie
         for kind in KINDS
     ]  # fmt: skip
     assert [row[1] for row in rows] == [
-        "2 år", "2 år", "30 dagar", "90 dagar", "genast", "genast", "2 år", "30 dagar",
+        "2 år", "10 år", "30 dagar", "90 dagar", "genast", "genast", "2 år", "30 dagar", "2 år",
     ]  # fmt: skip
 
 
 def test_enabling_a_rule_changes_the_retention_section(client, org):
+    """The outbox is a kind of the platform: its rule has no organisation (retention.kinds)."""
     before = table(_notice(client, org), "retention")
     RetentionRule.objects.create(
-        organisation=org,
+        organisation=None,
         kind="outbox",
         period_days=60,
         decision_reference="KS 2025/17",
@@ -224,13 +225,17 @@ def test_enabling_a_rule_changes_the_retention_section(client, org):
 
 def test_another_organisations_rule_does_not_change_the_notice(client, org, other_org):
     RetentionRule.objects.create(
-        organisation=other_org, kind="outbox", period_days=60, decision_reference="X", enabled=True
+        organisation=other_org,
+        kind="access_log",
+        period_days=60,
+        decision_reference="X",
+        enabled=True,
     )
 
     rows = table(_notice(client, org), "retention")
 
-    assert rows[[kind.key for kind in KINDS].index("outbox")][1:] == [
-        "30 dagar", _sv(BY_KEY["outbox"].counted_from).capitalize(), NO_DECISION,
+    assert rows[[kind.key for kind in KINDS].index("access_log")][1:] == [
+        "2 år", _sv(BY_KEY["access_log"].counted_from).capitalize(), NO_DECISION,
     ]  # fmt: skip
 
 
@@ -282,8 +287,8 @@ def test_notice_query_count_does_not_grow_with_rules_or_organisations(
     OrganisationFactory.create_batch(5)
     for kind in KINDS[:4]:
         RetentionRule.objects.create(
-            organisation=org, kind=kind.key, period_days=10, decision_reference=f"D{kind.key}",
-            enabled=True,
+            organisation=None if kind.is_platform else org, kind=kind.key, period_days=10,
+            decision_reference=f"D{kind.key}", enabled=True,
         )  # fmt: skip
 
     with django_assert_max_num_queries(4):
