@@ -101,6 +101,10 @@ def seed_demo() -> dict:
 
     # A second program dated from today, so that every demo login has something to do.
     writer.written += seed_live_program(organisation=orebro)
+    from demo.statements import seed_demo_statements
+
+    # The organisations' own parts of the privacy notice and the accessibility statement.
+    writer.written += seed_demo_statements(organisation=orebro, domain="orebro.example")
     return {
         **demo_figures(organisation=orebro),
         "organisations": Organisation.objects.filter(pk__in=[orebro.pk, region.pk]).count(),

@@ -395,3 +395,15 @@ def test_demo_hr_coordinator_can_use_the_admin_for_their_own_organisation_only(d
     orebro_people = Person.objects.filter(organisation__slug="orebro").count()
     assert response.context["cl"].result_count == orebro_people
     assert Person.objects.exclude(organisation__slug="orebro").exists()
+
+
+def test_seed_demo_fills_in_orebros_privacy_notice_and_accessibility_contact(client, orebro):
+    from core.tests import html
+
+    notice = html.parse(client.get(f"/o/{orebro.slug}/dataskydd/")).text("main")
+    statement = html.parse(client.get(f"/o/{orebro.slug}/tillganglighet/")).text("main")
+
+    assert "dataskyddsombud@orebro.example" in notice
+    assert "Ledarskapskonsulterna AB (demo)" in notice
+    assert "Dataskyddsombudets kontaktuppgifter är inte ifyllda ännu" not in notice
+    assert "tillganglighet@orebro.example" in statement
