@@ -71,3 +71,29 @@ class HRMixin(OrganisationRoleMixin):
     """Pages for the HR coordinator only."""
 
     allowed_roles = frozenset({Role.HR})
+
+
+def is_platform_operator(user) -> bool:
+    """Whether the login is the platform operator's staff (one query, cached on the user)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_platform_operator"):
+        from .models import PlatformOperator
+
+        user._is_platform_operator = PlatformOperator.objects.filter(user=user).exists()
+    return user._is_platform_operator
+
+
+class OperatorMixin(LoginRequiredMixin):
+    """The console's access rule: anonymous → login; a login that is not an operator → 403.
+
+    An operator reaches organisation pages only through roles held there like anyone else;
+    this mixin opens only the console.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not is_platform_operator(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("retention.urls")),
     path("", include("privacy.urls")),
     path("", include("statements.urls")),
+    path("", include("designs.urls")),
+    path("", include("console.urls")),
     path("admin/", admin.site.urls),
 ]
 

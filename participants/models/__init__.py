@@ -7,6 +7,7 @@ confirm, and each organisation's own sign-in.
 
 from .access_log import PersonalDataAccess
 from .identity import IdentityProvider, LoginConfirmation, LoginLinkRequest
+from .operators import PlatformOperator
 from .people import (
     STORED_ROLES,
     Consultant,
@@ -34,6 +35,7 @@ __all__ = [
     "Organisation",
     "Person",
     "PersonalDataAccess",
+    "PlatformOperator",
     "Role",
     "User",
     "UserManager",

@@ -72,9 +72,11 @@ INSTALLED_APPS = [
     "programs",
     "evaluations",
     "reports",
+    "designs",
     "retention",
     "privacy",
     "statements",
+    "console",
     # The demo layer's commands (seed_demo, seed_scale) exist only where demo logins may.
     *(["demo"] if DEMO_MODE else []),
 ]

@@ -1,0 +1,1 @@
+"""The platform operator's console: the consultancy that runs many organisations' programs."""

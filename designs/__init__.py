@@ -1,0 +1,1 @@
+"""Program templates: a program's design (modules, forms, questions, themes) without people."""
