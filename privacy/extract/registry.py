@@ -52,6 +52,10 @@ EXCLUDED: dict[str, str] = {
         "organisation; a consultant's own data is the consultancy's to give out."
     ),
     "participants.IdentityProvider": "The organisation's sign-in settings: no personal data.",
+    "participants.PlatformOperator": (
+        "The platform operator's staff (the consultancy, the processor): a role above "
+        "organisations, not data the organisation holds about its managers."
+    ),
     "axes.AccessAttemptExpiration": (
         "Only when a lockout ends, for an attempt the extract lists (axes.AccessAttempt)."
     ),
