@@ -127,3 +127,7 @@ class StatusReport(models.Model):
     @property
     def download_name(self) -> str:
         return f"statusrapport-{self.number}.pdf"
+
+
+# The comparison between organisations keeps its model in its own package.
+from .comparison.models import ComparisonOptIn  # noqa: E402, F401

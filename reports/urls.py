@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .comparison import views as comparison_views
 
 app_name = "reports"
 
@@ -23,4 +24,11 @@ urlpatterns = [
     path(f"{REPORT}status/", views.ReportStatusView.as_view(), name="report_status"),
     path(f"{REPORT}skapa-pdf/", views.ReportGenerateView.as_view(), name="report_generate"),
     path(f"{REPORT}pdf/", views.ReportDownloadView.as_view(), name="report_download"),
+    # The comparison between organisations (reports.comparison).
+    path(
+        "o/<slug:org>/installningar/jamforelse/",
+        comparison_views.ComparisonSettingsView.as_view(),
+        name="comparison_settings",
+    ),
+    path(f"{PROGRAM}jamforelse/", comparison_views.ComparisonView.as_view(), name="comparison"),
 ]

@@ -92,6 +92,10 @@ EXCLUDED: dict[str, str] = {
         "The organisation's retention decisions; who last changed one is an act of office "
         "shown on the retention page (privacy and retention may not import each other)."
     ),
+    "reports.ComparisonOptIn": (
+        "The organisation's choice to take part in the comparison between organisations; "
+        "who turned it on is an act of office by HR, not data about a person."
+    ),
     "retention.RetentionLogEntry": "Counts of removed records per kind and day: nobody named.",
     "statements.PrivacyDetails": (
         "The organisation's privacy notice; who last edited it is an act of office by HR, "

@@ -676,6 +676,14 @@ MATRIX: dict[str, Row] = {
         foreign_kwargs=foreign_report_kwargs,
         notes="PDF from private storage",
     ),
+    # The comparison between organisations (reports.comparison).
+    "reports:comparison_settings": Row(allowed=HR_ONLY),
+    "reports:comparison": Row(
+        allowed=HR_AND_STEERING,
+        kwargs=program_kwargs,
+        foreign_kwargs=foreign_program_kwargs,
+        notes="the organisation does not take part: the page says so",
+    ),
     "privacy:extract": Row(
         allowed=HR_ONLY, kwargs=person_kwargs, foreign_kwargs=foreign_person_kwargs
     ),
