@@ -128,6 +128,8 @@ ROWS = {
         HR_AND_STEERING, _report, _foreign_report, method="post", ok_status=302
     ),
     "reports:report_download": Row(HR_AND_STEERING, _ready_report, _foreign_report),
+    "reports:comparison": Row(HR_AND_STEERING, _program, _foreign_program),
+    "reports:comparison_settings": Row(HR, _org),
 }
 
 
