@@ -29,6 +29,7 @@ from participants.models import (
     PersonalDataAccess,
     User,
 )
+from participants.selectors import imports_naming
 from programs.makeups.services import SEND_MAKE_UP
 from programs.models import (
     Agreement,
@@ -276,12 +277,7 @@ def _imports_pseudonymise(
     *, organisation_id: int, employee_number: str, new_number: str, pseudonym: str
 ) -> int:
     """Rows of the organisation's import summaries that name the employee number."""
-    imports = list(
-        ManagerImport.objects.filter(organisation_id=organisation_id).filter(
-            Q(summary__created__contains=[[employee_number]])
-            | Q(summary__updated__contains=[[employee_number]])
-        )
-    )
+    imports = imports_naming(organisation_id=organisation_id, employee_number=employee_number)
     for record in imports:
         for key in ("created", "updated"):
             record.summary[key] = [
