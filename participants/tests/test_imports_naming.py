@@ -11,12 +11,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _imports(org, other_org):
-    first = ManagerImport.objects.create(
+    ManagerImport.objects.create(
         organisation=org,
         filename="a.csv",
         summary={"created": [[2, "E4711", "Anna Svensson"]], "updated": []},
     )
-    second = ManagerImport.objects.create(
+    ManagerImport.objects.create(
         organisation=org,
         filename="b.csv",
         summary={"created": [], "updated": [[5, "E4711", "Anna Svensson", "e-post"]]},
@@ -32,14 +32,13 @@ def _imports(org, other_org):
         summary={"created": [[2, "E4711", "Per Berg"]]},
     )
     ManagerImport.objects.create(organisation=org, filename="e.csv", summary={})
-    return first, second
 
 
 @pytest.mark.parametrize("json_contains", [True, False], ids=["postgresql", "sqlite"])
 def test_imports_naming_an_employee_number(org, other_org, monkeypatch, json_contains):
     if json_contains and connection.vendor != "postgresql":
         pytest.skip("JSON containment is PostgreSQL's")
-    first, second = _imports(org, other_org)
+    _imports(org, other_org)
     monkeypatch.setattr(connection.features, "supports_json_field_contains", json_contains)
 
     found = imports_naming(organisation_id=org.pk, employee_number="E4711")
