@@ -40,6 +40,7 @@ from programs.models import (
 )
 from programs.scheduling import SEND_REMINDER
 
+from ..models import RegisterExtract
 from .rules import erased_email, erased_name, erasure_refusals, is_erased, login_kept
 
 SEND_AGREEMENT_MAIL = "programs.send_agreement_mail"
@@ -103,6 +104,8 @@ def person_erase(*, person: Person, by: User) -> ErasureResult:
       number show the pseudonym instead (the counts stay);
     - the admin's log entries of the record, its enrollments and agreements,
       and of a pseudonymised login: the shown name replaced by the pseudonym;
+    - the PDFs of the person's register extract (RegisterExtract rows): deleted, since each
+      holds the name, address, employee number and agreement texts;
     - one access-log row (``PersonalDataAccess.Action.ERASURE``, "pseudonymised").
     """
     person = (
@@ -229,6 +232,7 @@ def person_erase(*, person: Person, by: User) -> ErasureResult:
         pseudonym=pseudonym,
     )
 
+    counts["register_extracts"] = RegisterExtract.objects.filter(person=person).delete()[0]
     counts["direct_reports"] = Person.objects.filter(line_manager=person).update(line_manager=None)
     person.first_name = first_name
     person.last_name = last_name
