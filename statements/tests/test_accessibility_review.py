@@ -23,11 +23,11 @@ def test_the_text_e_mail_shows_the_report_as_typed_not_as_html_entities(make_mem
 
     message = accessibility_report_message(report=report, to="hr@vard.test")
 
-    assert message.subject == "Ett tillgänglighetsproblem har rapporterats till Vård & omsorg <Exempel>"
-    assert "Sida: /o/vard/?a=1&b=2\n" in message.body
-    assert (
-        '\nKnappen "Spara" & länken <Nästa> går inte att nå med tangentbordet.\n' in message.body
+    assert message.subject == (
+        "Ett tillgänglighetsproblem har rapporterats till Vård & omsorg <Exempel>"
     )
+    assert "Sida: /o/vard/?a=1&b=2\n" in message.body
+    assert '\nKnappen "Spara" & länken <Nästa> går inte att nå med tangentbordet.\n' in message.body
     assert "tillgänglighetsredogörelsen för Vård & omsorg <Exempel>." in message.body
     html = message.alternatives[0][0]
     assert "Knappen &quot;Spara&quot; &amp; länken &lt;Nästa&gt;" in html
