@@ -30,10 +30,11 @@ def login_for_address(email: str) -> User | None:
 
 def login_organisation_ids(*, user: User) -> set[int]:
     """Every organisation where the login holds a role, a manager record or a consultant record."""
-    memberships = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-    people = Person.objects.filter(user=user).values_list("organisation_id", flat=True)
-    consultants = Organisation.objects.filter(consultants__user=user).values_list("pk", flat=True)
-    return {*memberships.union(people, consultants)}
+    # No ORDER BY in the parts (Organisation has a default one): SQLite refuses it in a union.
+    memberships = Membership.objects.filter(user=user).order_by().values_list("organisation_id")
+    people = Person.objects.filter(user=user).order_by().values_list("organisation_id")
+    consultants = Organisation.objects.filter(consultants__user=user).order_by().values_list("pk")
+    return {pk for (pk,) in memberships.union(people, consultants)}
 
 
 def activation_url(*, user: User) -> str:

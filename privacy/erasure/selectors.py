@@ -8,6 +8,7 @@ from django.http import Http404
 from participants.models import Organisation, Person
 from programs.models import Agreement, Enrollment, ReviewerChange
 
+from ..models import RegisterExtract
 from .rules import is_erased, login_kept
 
 
@@ -36,6 +37,8 @@ class ErasurePreview:
     agreement_history: int
     reviewer_changes: int
     direct_reports: int
+    # PDFs of the person's register extract: they hold everything, so erasure removes them.
+    register_extracts: int
 
 
 def erasure_preview(*, person: Person) -> ErasurePreview:
@@ -59,4 +62,5 @@ def erasure_preview(*, person: Person) -> ErasurePreview:
         .exclude(reason="")
         .count(),
         direct_reports=Person.objects.filter(line_manager=person).count(),
+        register_extracts=RegisterExtract.objects.filter(person=person).count(),
     )

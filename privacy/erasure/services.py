@@ -29,6 +29,7 @@ from participants.models import (
     PersonalDataAccess,
     User,
 )
+from participants.selectors import imports_naming
 from programs.makeups.services import SEND_MAKE_UP
 from programs.models import (
     Agreement,
@@ -39,6 +40,7 @@ from programs.models import (
 )
 from programs.scheduling import SEND_REMINDER
 
+from ..models import RegisterExtract
 from .rules import erased_email, erased_name, erasure_refusals, is_erased, login_kept
 
 SEND_AGREEMENT_MAIL = "programs.send_agreement_mail"
@@ -102,6 +104,8 @@ def person_erase(*, person: Person, by: User) -> ErasureResult:
       number show the pseudonym instead (the counts stay);
     - the admin's log entries of the record, its enrollments and agreements,
       and of a pseudonymised login: the shown name replaced by the pseudonym;
+    - the PDFs of the person's register extract (RegisterExtract rows): deleted, since each
+      holds the name, address, employee number and agreement texts;
     - one access-log row (``PersonalDataAccess.Action.ERASURE``, "pseudonymised").
     """
     person = (
@@ -228,6 +232,7 @@ def person_erase(*, person: Person, by: User) -> ErasureResult:
         pseudonym=pseudonym,
     )
 
+    counts["register_extracts"] = RegisterExtract.objects.filter(person=person).delete()[0]
     counts["direct_reports"] = Person.objects.filter(line_manager=person).update(line_manager=None)
     person.first_name = first_name
     person.last_name = last_name
@@ -276,12 +281,7 @@ def _imports_pseudonymise(
     *, organisation_id: int, employee_number: str, new_number: str, pseudonym: str
 ) -> int:
     """Rows of the organisation's import summaries that name the employee number."""
-    imports = list(
-        ManagerImport.objects.filter(organisation_id=organisation_id).filter(
-            Q(summary__created__contains=[[employee_number]])
-            | Q(summary__updated__contains=[[employee_number]])
-        )
-    )
+    imports = imports_naming(organisation_id=organisation_id, employee_number=employee_number)
     for record in imports:
         for key in ("created", "updated"):
             record.summary[key] = [

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.models import ManagerImport, Organisation, Person, PersonalDataAccess
+from participants.selectors import imports_naming
 from programs.models import (
     Agreement,
     CheckIn,
@@ -73,11 +74,8 @@ def imports(person: Person, organisation: Organisation, who: Who) -> list[dict]:
     (fields)]; the extract shows only the person's own row.
     """
     number = person.employee_number
-    found = ManagerImport.objects.filter(organisation=organisation).filter(
-        Q(summary__created__contains=[[number]]) | Q(summary__updated__contains=[[number]])
-    )
     rows = []
-    for record in found.order_by("created_at"):
+    for record in imports_naming(organisation_id=organisation.pk, employee_number=number):
         for change in ("created", "updated"):
             for line in record.summary.get(change, []):
                 if len(line) > 1 and line[1] == number:
