@@ -19,7 +19,7 @@ from django.db.models import Count, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from evaluations import rules
 from evaluations.models import Completion
@@ -91,10 +91,10 @@ class OrganisationSummary:
 
 def _state(program: Program, today: dt.date) -> str:
     if program.starts_on > today:
-        return str(_("Not started"))
+        return pgettext("program state", "Not started")
     if program.ends_on < today:
-        return str(_("Ended"))
-    return str(_("Running"))
+        return pgettext("program state", "Ended")
+    return pgettext("program state", "Running")
 
 
 def _open_agreements() -> QuerySet:
