@@ -201,3 +201,30 @@ def test_a_member_who_is_not_an_operator_has_no_console_entry(client, hr_user, o
 
     assert "Konsol" not in page.texts("#main-nav .nav-link")
     assert client.get(reverse("console:home")).status_code == 403
+
+
+def test_the_holder_may_confirm_on_their_start_page_instead(
+    client, operator, org, outsider, django_capture_on_commit_callbacks
+):
+    client.force_login(operator)
+    _invite(client, org, django_capture_on_commit_callbacks, full_name="X", email=outsider.email)
+    holder = client.__class__()
+    outsider.set_password("ett-långt-lösenord-2026")
+    outsider.save()
+    holder.post(
+        reverse("login"), {"username": outsider.email, "password": "ett-långt-lösenord-2026"}
+    )
+
+    start = parse(holder.get(reverse("home")))
+    assert start.texts("main form span") == [
+        "Du är inbjuden som ”HR-samordnare” i ledarutvecklingsprogrammet hos Örebro kommun."
+    ]
+    confirmation = LoginConfirmation.objects.get()
+    response = holder.post(
+        reverse("confirm_login_here", kwargs={"pk": confirmation.pk}), follow=True
+    )
+
+    assert parse(response).texts(".messages .alert") == [
+        "Din inloggning har nu rollen ”HR-samordnare” i Örebro kommun."
+    ]
+    assert roles_in(user=outsider, organisation=org) == {Role.HR}
