@@ -1,4 +1,5 @@
-"""The navigation of every page: the entries for the roles the user holds in the organisation."""
+"""The navigation of every page: the entries for the roles the user holds in the organisation,
+and the platform operator's console on its own pages."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,5 +34,8 @@ def navigation(request):
     org = getattr(request, "organisation", None)
     roles = getattr(request, "roles", None)
     if org is None or roles is None:
+        # The console's pages (and an operator's start page) mark the request; no query here.
+        if getattr(request, "platform_operator", False):
+            return {"nav_items": [(reverse("console:home"), _("Console"))]}
         return {"nav_items": []}
     return {"nav_items": _items(org, roles), "current_organisation": org}

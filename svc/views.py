@@ -9,7 +9,12 @@ from django.utils import translation
 from django.views.generic import TemplateView
 
 from core.language import cookie_language
-from participants.access import OrganisationRoleMixin, organisation_and_roles_or_404, sign_in_again
+from participants.access import (
+    OrganisationRoleMixin,
+    is_platform_operator,
+    organisation_and_roles_or_404,
+    sign_in_again,
+)
 from participants.accounts import pending_confirmations
 from participants.models import LoginConfirmation, Role
 from participants.selectors import organisations_for
@@ -53,14 +58,21 @@ def home(request):
     else:
         # Signed in by an organisation's provider: that organisation's business only.
         organisations = [o for o in organisations if sign_in_covers(request, o)]
-    if len(organisations) == 1 and not confirmations:
+    # The platform operator starts in the console; one who also holds roles in an
+    # organisation chooses between them here.
+    operator = is_platform_operator(request.user)
+    if operator:
+        request.platform_operator = True
+        if not organisations and not confirmations:
+            return redirect("console:home")
+    elif len(organisations) == 1 and not confirmations:
         url = start_url_for(user=request.user, organisation=organisations[0])
         if url and sign_in_covers(request, organisations[0]):
             return redirect(url)
     return render(
         request,
         "svc/home.html",
-        {"organisations": organisations, "confirmations": confirmations},
+        {"organisations": organisations, "confirmations": confirmations, "operator": operator},
     )
 
 

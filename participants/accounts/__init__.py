@@ -8,6 +8,9 @@ of an organisation may do to logins, in one place:
 - link a manager or consultant record to an existing login only after its
   holder confirms, through a link sent to that address or while logged in
   (``LoginConfirmation``, ``confirmation_confirm``);
+- give an existing login a stored role (the platform operator inviting an
+  organisation's HR coordinator) only after its holder confirms the same way
+  (``membership_invite``);
 - never change a login's address, password or active state: a new address on
   the manager record waits for the holder to confirm it from the new address
   while logged in (``login_email_change_request``);
@@ -48,6 +51,7 @@ from .services import (
     consultant_login_link_send,
     ensure_login,
     login_email_change_request,
+    membership_invite,
     person_login,
     person_record_changed,
     send_login_links,
@@ -76,6 +80,7 @@ __all__ = [
     "login_link_message",
     "login_links_asked_for",
     "login_organisation_ids",
+    "membership_invite",
     "normalise_email",
     "pending_confirmations",
     "person_login",

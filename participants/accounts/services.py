@@ -16,6 +16,7 @@ from ..models import (
     Membership,
     Organisation,
     Person,
+    Role,
     User,
 )
 from .mail import SEND_CONFIRMATION, SEND_LOGIN_LINK
@@ -152,6 +153,46 @@ def consultant_login_link_send(*, consultant: Consultant, organisation: Organisa
     return 1
 
 
+# --- A stored role for a login (the platform operator invites an organisation's HR) ---------
+
+
+@transaction.atomic
+def membership_invite(
+    *, organisation: Organisation, email: str, full_name: str, role: Role
+) -> LoginState:
+    """Give the holder of ``email`` a stored role in the organisation, by the rules above.
+
+    - No login has the address: one is created (without a usable password, named
+      ``full_name``) and given the role at once; a personal link to choose a
+      password is queued, the same e-mail as HR's login links.
+    - A login has it: nothing is linked here. A pending ``LoginConfirmation``
+      (kind MEMBERSHIP) asks its holder, by e-mail; the role is given only when
+      they confirm (``confirmation_confirm``). Asking again re-sends the same request.
+    The caller checks that the login does not hold the role already.
+    Side effects: a login and a membership, or a pending LoginConfirmation; one
+    outbox task (sent after commit, kept if the broker is down).
+    """
+    email = normalise_email(email)
+    existing = login_for_address(email)
+    if existing is None:
+        user = User(email=email, full_name=full_name.strip())
+        user.set_unusable_password()
+        user.save()
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+        _login_link_request(user=user)
+        return LoginState(user=user)
+    pending = pending_confirmations().filter(
+        kind=LoginConfirmation.Kind.MEMBERSHIP,
+        user=existing,
+        organisation=organisation,
+        role=role,
+    ).first() or LoginConfirmation.objects.create(
+        kind=LoginConfirmation.Kind.MEMBERSHIP, user=existing, organisation=organisation, role=role
+    )
+    enqueue(SEND_CONFIRMATION, confirmation_id=str(pending.pk))
+    return LoginState(confirmation=pending)
+
+
 class ConfirmationRefused(Exception):
     """The change can no longer be made; the message says why, for the holder."""
 
@@ -173,7 +214,7 @@ def confirmation_confirm(
     """The holder confirms. Returns what changed, as a sentence for the holder.
 
     What proves the holder, checked here under the login's row lock:
-    - linking a record: the link, which went to the login's address
+    - linking a record, or a role in the organisation: the link, which went to the login's address
       (``by_link``), or the holder logged in with a password (``user`` is the
       login and ``password_session``);
     - a new address: the link, which went to the new address, opened by the
@@ -182,7 +223,7 @@ def confirmation_confirm(
     A session signed in by an organisation's provider proves neither
     (``participants.signin``). Raises ConfirmationRefused when the proof is
     missing or the records changed since it was asked.
-    Side effects: the record linked, or the login's address changed.
+    Side effects: the record linked, the role given, or the login's address changed.
     """
     row = LoginConfirmation.objects.select_for_update().filter(pk=confirmation.pk).first()
     if row is None or row.state != LoginConfirmation.State.PENDING:
@@ -210,6 +251,12 @@ def confirmation_confirm(
         done = _("Your login's e-mail address is now %(email)s.") % {"email": login.email}
     elif not (by_link or holder_logged_in):
         raise ConfirmationRefused(_("Log in with your password to change your login's address."))
+    elif row.kind == LoginConfirmation.Kind.MEMBERSHIP:
+        Membership.objects.get_or_create(user=login, organisation=organisation, role=row.role)
+        done = _("Your login now has the role “%(role)s” in %(org)s.") % {
+            "role": Role(row.role).label,
+            "org": organisation.name,
+        }
     elif row.kind == LoginConfirmation.Kind.LINK_PERSON:
         person = Person.objects.select_for_update().get(pk=row.person_id)
         same_address = normalise_email(person.email) == login.email

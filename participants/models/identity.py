@@ -12,7 +12,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .people import Consultant, Organisation, Person, User
+from .people import STORED_ROLES, Consultant, Organisation, Person, User
 
 
 class LoginConfirmation(models.Model):
@@ -26,6 +26,9 @@ class LoginConfirmation(models.Model):
         LINK_PERSON = "link_person", _("Connect a manager record to the login")
         LINK_CONSULTANT = "link_consultant", _("Connect a consultant record to the login")
         EMAIL = "email", _("New e-mail address for the login")
+        # A stored role in the organisation (the platform operator inviting its HR
+        # coordinator): given only when the login's holder confirms.
+        MEMBERSHIP = "membership", _("Give the login a role in the organisation")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
@@ -46,6 +49,10 @@ class LoginConfirmation(models.Model):
         Consultant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     new_email = models.EmailField(blank=True)
+    # For a role in the organisation: which one.
+    role = models.CharField(
+        max_length=20, choices=[(r.value, r.label) for r in STORED_ROLES], blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -64,6 +71,15 @@ class LoginConfirmation(models.Model):
                         models.Q(kind="email")
                         & ~models.Q(new_email="")
                         & ~models.Q(person__isnull=False, consultant__isnull=False)
+                    )
+                    | (
+                        models.Q(
+                            kind="membership",
+                            person__isnull=True,
+                            consultant__isnull=True,
+                            new_email="",
+                        )
+                        & ~models.Q(role="")
                     )
                 ),
                 name="login_confirmation_kind_fields",

@@ -4,7 +4,10 @@ Each named URL pattern of the project must have a row in ``MATRIX``; a pattern
 without one fails ``test_every_url_pattern_has_a_matrix_row``. For
 organisation pages a row states the roles that may see the page; the test then
 checks anonymous → login, another organisation's user → 404, every other role
-→ 403 and every allowed role → 200.
+→ 403 and every allowed role → 200. The platform operator (the consultancy's
+staff, a member of no organisation) gets 404 on every organisation page, texts
+and answers included; the console's rows (kind "operator") answer anonymous →
+login, every organisation role → 403 and the operator → 200.
 
 Rows build their URL arguments from the ``world`` fixture: one organisation
 with a user per role and whatever objects the pages need. A row for a page
@@ -18,7 +21,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from participants.models import ManagerImport, Role
+from participants.models import ManagerImport, PlatformOperator, Role
 from participants.tests.factories import PersonFactory, UserFactory
 from programs.models import Agreement
 from programs.tests.factories import (
@@ -42,6 +45,8 @@ MATRIX_ROLES = (
     Role.LINE_MANAGER,
 )
 HR_ONLY = frozenset({Role.HR})
+# The platform operator: not a role in an organisation, so not in MATRIX_ROLES.
+OPERATOR = "operator"
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,8 @@ class Row:
     kwargs: object = None  # callable(world) -> dict; default {"org": world.org.slug}
     # callable(world) -> dict: the same page with an object of another organisation.
     foreign_kwargs: object = None
-    kind: str = "org"  # "org", "public" (no login), "login" (any logged-in user)
+    # "org", "public" (no login), "login" (any logged-in user), "operator" (the console)
+    kind: str = "org"
     method: str = "get"
     ok_status: int = 200
     notes: str = field(default="", compare=False)
@@ -735,6 +741,14 @@ MATRIX: dict[str, Row] = {
     "retention:dry_run": Row(allowed=HR_ONLY),
     "retention:apply": Row(allowed=HR_ONLY, notes="the confirmation; its POST runs the rules"),
     "retention:log": Row(allowed=HR_ONLY),
+    # The platform operator's console (issue 18): outside every organisation.
+    "console:home": Row(kind="operator", notes="every organisation's programs, in aggregate"),
+    "console:organisation_create": Row(kind="operator"),
+    "console:organisation_detail": Row(
+        kind="operator",
+        kwargs=lambda world: {"slug": world.org.slug},
+        notes="an unknown short name is 404 (console/tests/test_overview.py)",
+    ),
 }
 
 
@@ -797,6 +811,7 @@ class World:
     other_person: object  # a Person in the outsider's organisation
     manager_import: object  # an applied import in org
     other_import: object
+    operator: object = None  # a platform operator's login, member of no organisation
 
 
 @pytest.fixture
@@ -833,7 +848,15 @@ def world(org, other_org, hr_user, steering_user, process_leader_user, outsider)
         other_import=ManagerImport.objects.create(
             organisation=other_org, filename="chefer.csv", status=ManagerImport.Status.APPLIED
         ),
+        operator=PlatformOperator.objects.create(
+            user=UserFactory(email="drift@konsultbolaget.test")
+        ).user,
     )
+
+
+def login_of(world, role):
+    """The world's login for a role of the matrix, or for the platform operator."""
+    return world.operator if role == OPERATOR else world.users[role]
 
 
 def test_world_users_hold_exactly_their_role(world):
@@ -902,6 +925,34 @@ def test_every_object_page_is_tried_with_another_organisations_object():
         and MATRIX[name].foreign_kwargs is None
     )
     assert missing == [], f"Object pages without a row for another organisation's object: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.kind == "org"))
+def test_the_operator_gets_404_on_every_organisation_page(client, world, name):
+    """Not a member: the organisation's pages, its agreements and its answers are 404."""
+    client.force_login(world.operator)
+    _, response = _request(client, name, MATRIX[name], world)
+    assert response.status_code == 404
+
+
+OPERATOR_ROWS = sorted(n for n, r in MATRIX.items() if r.kind == "operator")
+
+
+@pytest.mark.parametrize(
+    ("name", "role"), [(n, role) for n in OPERATOR_ROWS for role in (*MATRIX_ROLES, "outsider")]
+)
+def test_every_organisation_role_gets_403_on_the_console(client, world, name, role):
+    client.force_login(world.outsider if role == "outsider" else world.users[role])
+    _, response = _request(client, name, MATRIX[name], world)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", OPERATOR_ROWS)
+def test_the_operator_opens_the_console(client, world, name):
+    row = MATRIX[name]
+    client.force_login(world.operator)
+    _, response = _request(client, name, row, world)
+    assert response.status_code == row.ok_status
 
 
 @pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.kind == "login"))

@@ -20,7 +20,7 @@ from core.forms import ErrorSummaryMixin
 from core.tests.html import parse
 from participants.models import Role
 from svc.tests import test_access_matrix
-from svc.tests.test_access_matrix import MATRIX, MATRIX_ROLES, org_kwargs
+from svc.tests.test_access_matrix import MATRIX, MATRIX_ROLES, OPERATOR, login_of, org_kwargs
 
 world = test_access_matrix.world  # the matrix's fixture: the same organisations and roles
 
@@ -32,6 +32,8 @@ def _cases():
     for name, row in sorted(MATRIX.items()):
         if row.kind == "org":
             yield from ((name, role) for role in MATRIX_ROLES if role in row.allowed)
+        elif row.kind == "operator":
+            yield name, OPERATOR
         elif row.kind == "login":
             yield name, Role.HR
         else:
@@ -57,7 +59,7 @@ POST_CASES = [(name, role) for name, role in CASES if MATRIX[name].method == "po
 
 def _as(client, world, role, language):
     if role is not None:
-        client.force_login(world.users[role])
+        client.force_login(login_of(world, role))
     client.post(reverse("set_language"), {"language": language, "next": "/"})
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from core.tests.html import parse
 from svc.tests import test_access_matrix
-from svc.tests.test_access_matrix import MATRIX
+from svc.tests.test_access_matrix import MATRIX, login_of
 from svc.tests.test_matrix_forms import CASES, _url
 
 world = test_access_matrix.world  # the matrix's fixture: the same organisations and roles
@@ -40,7 +40,7 @@ def test_the_matrix_program_is_named_like_the_site(world):
 @pytest.mark.parametrize(("name", "role"), GET_CASES)
 def test_every_page_title_names_each_part_once(client, world, name, role):
     if role is not None:
-        client.force_login(world.users[role])
+        client.force_login(login_of(world, role))
     client.post(reverse("set_language"), {"language": "sv", "next": "/"})
 
     response = client.get(_url(name, world))

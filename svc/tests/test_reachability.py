@@ -22,7 +22,8 @@ from django.urls import Resolver404, resolve
 
 from core.tests.html import parse
 from demo.seed import seed_demo
-from participants.models import Organisation, User
+from participants.models import Organisation, PlatformOperator, User
+from participants.tests.factories import UserFactory
 from svc.roles import roles_in
 from svc.tests.test_access_matrix import MATRIX
 
@@ -172,3 +173,22 @@ def test_no_page_of_a_non_operator_role_links_to_the_admin(crawls, email):
         assert User.objects.get(email=email).is_staff  # as HR used to get the admin link
 
     assert crawls(email).admin_links == []
+
+
+def test_every_console_page_is_reached_from_the_operators_start_page(seeded):
+    """The platform operator (a login of the consultancy's staff, member of no organisation;
+    made here until the demo has one) starts at ``/`` and reaches every console page."""
+    operator = UserFactory(email="drift@konsultbolaget.example")
+    PlatformOperator.objects.create(user=operator)
+    client = Client()
+    client.force_login(operator)
+    may_open = {
+        name
+        for name, row in MATRIX.items()
+        if row.kind == "operator" and row.method == "get" and row.ok_status == 200
+    }
+
+    crawl = _crawl(client)
+
+    assert sorted(may_open - crawl.reached - EXEMPT.keys()) == []
+    assert crawl.admin_links == []
