@@ -81,7 +81,8 @@ class _Checker:
             self.fail(where, f"unknown keys {', '.join(unknown)}")
         if missing:
             self.fail(where, f"missing keys {', '.join(missing)}")
-        return not unknown and not missing
+        # Unknown keys are refused, and the known ones are checked all the same.
+        return not missing
 
     def listing(self, value, where: str) -> bool:
         if not isinstance(value, list):
@@ -237,5 +238,6 @@ def _check_effect_themes(check: _Checker, themes) -> None:
 
 
 def total_days(design: dict) -> Decimal:
-    """The days of all the design's modules together."""
-    return sum((Decimal(m["duration_days"]) for m in design["modules"]), Decimal(0))
+    """The days of all the design's modules together: 6, or 5.5."""
+    total = sum((Decimal(m["duration_days"]) for m in design["modules"]), Decimal(0))
+    return total.quantize(Decimal(1)) if total == total.to_integral_value() else total
