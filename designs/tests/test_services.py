@@ -511,3 +511,18 @@ def test_a_new_user_of_the_service_may_be_anyone_the_view_let_in(org):
 
     assert program.history.get().history_user == user
     assert "vem@orebro.test" not in json.dumps(template.design)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_builtin_template_is_stored_again_after_a_flush():
+    """As after ``migrate``: a database emptied by ``flush`` (as the browser tests' are)
+    gets the built-in templates back."""
+    from django.core.management import call_command
+
+    ProgramTemplate.objects.all().delete()
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert list(ProgramTemplate.objects.values_list("builtin_key", "name")) == [
+        (SVC_KEY, "Sveriges viktigaste chefsjobb (SVC)")
+    ]
