@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_designs
 
 app_name = "console"
 
@@ -18,5 +18,10 @@ urlpatterns = [
         views.OrganisationDetailView.as_view(),
         name="organisation_detail",
     ),
-    # Program templates (console.views_designs) add their paths below.
+    # Program templates (designs): start a program in an organisation from a template.
+    path(
+        "konsol/organisationer/<slug:slug>/starta-program/",
+        views_designs.ProgramStartView.as_view(),
+        name="program_start",
+    ),
 ]

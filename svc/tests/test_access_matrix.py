@@ -331,6 +331,21 @@ def foreign_accessibility_report_kwargs(world):
     return {"org": world.org.slug, "pk": report.pk}
 
 
+def template_kwargs(world):
+    """One of the organisation's own program templates (designs)."""
+    from designs.services import template_from_program
+
+    template = template_from_program(program=world.program, name="Vår mall", by=None)
+    return {"org": world.org.slug, "template_id": template.pk}
+
+
+def foreign_template_kwargs(world):
+    from designs.services import template_from_program
+
+    template = template_from_program(program=world.other_program, name="Deras mall", by=None)
+    return {"org": world.org.slug, "template_id": template.pk}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(kind="login", ok_status=302, notes="redirects to the role's start page"),
     "login": Row(kind="public"),
@@ -748,6 +763,20 @@ MATRIX: dict[str, Row] = {
         kind="operator",
         kwargs=lambda world: {"slug": world.org.slug},
         notes="an unknown short name is 404 (console/tests/test_overview.py)",
+    ),
+    # Program templates (designs, issue 18): the built-in ones and the organisation's own.
+    "designs:template_list": Row(allowed=HR_ONLY),
+    "designs:template_detail": Row(
+        allowed=HR_ONLY, kwargs=template_kwargs, foreign_kwargs=foreign_template_kwargs
+    ),
+    "designs:template_create": Row(
+        allowed=HR_ONLY, kwargs=program_kwargs, foreign_kwargs=foreign_program_kwargs
+    ),
+    "designs:program_start": Row(allowed=HR_ONLY, notes="a form: template, name, first day"),
+    "console:program_start": Row(
+        kind="operator",
+        kwargs=lambda world: {"slug": world.org.slug},
+        notes="starts a program from a template in the organisation",
     ),
 }
 
