@@ -17,7 +17,7 @@ from ..models import Attendance, CalendarFeed, Group, Session
 from ..places import holding_place_q
 from ..scheduling import month_bounds, place_holders
 
-RELATED = ("module", "group__round__program__organisation", "process_leader")
+RELATED = ("module__program", "group__round__program__organisation", "process_leader")
 
 
 def consultant_for_user(*, user: User) -> Consultant | None:
