@@ -34,6 +34,7 @@ from .services import (
     enrollment_create,
     session_save,
     validate_module_order,
+    validate_no_double_booking,
     validate_within_round,
 )
 
@@ -218,8 +219,9 @@ class EnrollmentAdmin(OrganisationScopedAdmin):
 
 
 class SessionForm(forms.ModelForm):
-    """The module must be the group's program's, sessions follow the module order, and new
-    or changed times lie within the round's dates."""
+    """The module must be the group's program's, sessions follow the module order, new
+    or changed times lie within the round's dates, and a new or changed booking does not
+    double-book the process leader (in any organisation)."""
 
     def clean(self):
         cleaned = super().clean()
@@ -241,6 +243,16 @@ class SessionForm(forms.ModelForm):
             candidate.ends_at = ends_at
             try:
                 validate_within_round(session=candidate, round_=group.round)
+            except ValidationError as error:
+                self.add_error(None, error)
+        booking_changed = {"starts_at", "ends_at", "process_leader"} & set(self.changed_data)
+        if ends_at is not None and (self.instance.pk is None or booking_changed):
+            candidate.ends_at = ends_at
+            candidate.process_leader = cleaned.get("process_leader")
+            try:
+                validate_no_double_booking(
+                    session=candidate, organisation_id=group.round.program.organisation_id
+                )
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned

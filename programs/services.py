@@ -6,6 +6,10 @@
 - A session of module n+1 may not start before the group's session of module n.
 - A session lies within its round's dates (``outside_round``), checked when its times
   are set or changed.
+- A process leader is never booked on two sessions at overlapping times, in any
+  organisation they work for (``booking_clash``), checked when a session's times or
+  process leader are set or changed; another organisation's session is named only by
+  its time (``double_booking_error``).
 """
 
 from dataclasses import dataclass, field
@@ -129,6 +133,87 @@ def validate_within_round(*, session: Session, round_: Round) -> None:
         raise ValidationError({field: outside_round_error(round_=round_, module=session.module)})
 
 
+def booking_clash(
+    *, process_leader: Consultant, starts_at, ends_at, group: Group
+) -> Session | None:
+    """The first session of another group, in an organisation the process leader works for,
+    that they lead at a time overlapping ``starts_at``–``ends_at``; or None.
+
+    A session of an organisation the consultant no longer works for is not theirs any more
+    (it is in neither their calendar nor this rule). The group's own sessions are the module
+    order's business.
+    """
+    return (
+        Session.objects.filter(
+            process_leader=process_leader,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+            group__round__program__organisation__consultants=process_leader,
+        )
+        .exclude(group=group)
+        .select_related("module", "group__round__program")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def double_booking_error(
+    *, process_leader: Consultant, clash: Session, organisation_id: int
+) -> ValidationError:
+    """The one message of a clash: in our organisation it names the group, module and
+    times; in another it says only when the process leader is busy, nothing of whose
+    session it is (no organisation, program, group or module)."""
+    if clash.group.round.program.organisation_id == organisation_id:
+        message = _(
+            "%(leader)s is already booked then: %(group)s, module %(order)d, "
+            "%(start)s–%(end)s. Choose another time or process leader."
+        ) % {
+            "leader": process_leader.name,
+            "group": clash.group,
+            "order": clash.module.order,
+            "start": _when(clash.starts_at),
+            "end": _when(clash.ends_at),
+        }
+    else:
+        same_day = timezone.localdate(clash.starts_at) == timezone.localdate(clash.ends_at)
+        end = timezone.localtime(clash.ends_at)
+        message = _(
+            "%(leader)s is already booked %(start)s–%(end)s in another assignment. "
+            "Choose another time or process leader."
+        ) % {
+            "leader": process_leader.name,
+            "start": _when(clash.starts_at),
+            "end": formats.time_format(end, "H:i") if same_day else _when(clash.ends_at),
+        }
+    return ValidationError(message, code="double_booked")
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def validate_no_double_booking(*, session: Session, organisation_id: int) -> None:
+    """Raise a ValidationError at the process leader if they lead another session then."""
+    if session.process_leader is None:
+        return
+    clash = booking_clash(
+        process_leader=session.process_leader,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        group=session.group,
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "process_leader": double_booking_error(
+                    process_leader=session.process_leader,
+                    clash=clash,
+                    organisation_id=organisation_id,
+                )
+            }
+        )
+
+
 @transaction.atomic
 def session_save(
     *,
@@ -142,7 +227,9 @@ def session_save(
 ) -> Session:
     """Create or change a group's session of a module. Raises ValidationError.
 
-    A new session, or a change of its times, must lie within the round's dates. A
+    A new session, or a change of its times, must lie within the round's dates; a new
+    session, or a change of its times or process leader, must not double-book the
+    process leader in any organisation (``validate_no_double_booking``). A
     change of time, venue or process leader raises the session's calendar sequence,
     so a re-sent .ics replaces the entry in people's calendars.
     """
@@ -168,6 +255,17 @@ def session_save(
     session.full_clean()
     if times_before != (starts_at, ends_at):
         validate_within_round(session=session, round_=group.round)
+    booking_changed = (
+        before is None
+        or times_before != (starts_at, ends_at)
+        or before[3] != session.process_leader_id
+    )
+    if booking_changed and process_leader is not None:
+        # Two coordinators booking the same process leader at once wait for each other.
+        list(Consultant.objects.select_for_update().filter(pk=process_leader.pk))
+        validate_no_double_booking(
+            session=session, organisation_id=group.round.program.organisation_id
+        )
     validate_module_order(session=session)
     session.save()
     return session

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("programs.urls_sessions")),
     path("", include("programs.urls_agreements")),
     path("", include("programs.urls_editing")),
+    path("", include("programs.consultant.urls")),
 ]

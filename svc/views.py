@@ -16,7 +16,7 @@ from participants.access import (
     sign_in_again,
 )
 from participants.accounts import pending_confirmations
-from participants.models import LoginConfirmation, Role
+from participants.models import Consultant, LoginConfirmation, Role
 from participants.selectors import organisations_for
 from participants.signin import sign_in_covers, signed_in_with_password
 from programs.selectors import current_enrollment_for_user, programs_for_organisation
@@ -72,7 +72,12 @@ def home(request):
     return render(
         request,
         "svc/home.html",
-        {"organisations": organisations, "confirmations": confirmations, "operator": operator},
+        {
+            "organisations": organisations,
+            "confirmations": confirmations,
+            "operator": operator,
+            "is_consultant": Consultant.objects.filter(user=request.user).exists(),
+        },
     )
 
 
@@ -120,7 +125,9 @@ class ProcessLeaderStartView(StartPageMixin, TemplateView):
         from programs.scheduling import process_leader_overview
 
         overview = process_leader_overview(user=self.request.user, organisation=self.organisation)
-        return super().get_context_data(overview=overview, **kwargs)
+        # A consultant's sessions in every organisation they work for: programs.consultant.
+        is_consultant = Consultant.objects.filter(user=self.request.user).exists()
+        return super().get_context_data(overview=overview, is_consultant=is_consultant, **kwargs)
 
 
 class ParticipantStartView(StartPageMixin, TemplateView):

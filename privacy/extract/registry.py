@@ -70,6 +70,10 @@ EXCLUDED: dict[str, str] = {
         "Each session the person attended or was reminded of is named in the extract; "
         "its process leader is a consultant."
     ),
+    "programs.CalendarFeed": (
+        "A consultant's calendar subscription (the hash of its secret address): the "
+        "consultancy's process leader, not a manager of the organisation."
+    ),
     "programs.AgreementField": "The program's questions: the extract shows them with the answers.",
     "evaluations.EvaluationForm": "The module's questions: no personal data.",
     "evaluations.FormVersion": "The module's questions: no personal data.",

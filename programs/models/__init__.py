@@ -2,11 +2,13 @@
 
 ``structure``: programs, modules, rounds, development groups, enrollments and
 check-ins. ``sessions``: sessions, attendance, invitation requests, session
-reminders and make-up bookings. ``agreements``: agreements, their questions, reviewer changes and
+reminders and make-up bookings. ``calendar_feeds``: a consultant's calendar
+subscriptions. ``agreements``: agreements, their questions, reviewer changes and
 agreement reminders.
 """
 
 from .agreements import Agreement, AgreementField, AgreementReminder, ReviewerChange
+from .calendar_feeds import CalendarFeed
 from .sessions import Attendance, InvitationRequest, MakeUpBooking, Session, SessionReminder
 from .structure import CheckIn, Enrollment, Group, Module, Program, Round
 
@@ -15,6 +17,7 @@ __all__ = [
     "AgreementField",
     "AgreementReminder",
     "Attendance",
+    "CalendarFeed",
     "CheckIn",
     "Enrollment",
     "Group",

@@ -7,7 +7,8 @@ Rules (each with one Swedish message):
 - a group's sessions follow the module order, and a module starts only after the
   previous one has ended;
 - a process leader is never booked on two sessions at overlapping times, in any
-  organisation (another organisation's booking is named without details);
+  organisation they work for (another organisation's booking is named only by its time:
+  ``programs.services.double_booking_error``);
 - present or absent can be registered from the session's first day; excused
   (anmäld frånvaro) also before;
 - an enrollment is completed when every module of its program was attended (present),

@@ -196,8 +196,8 @@ def test_group_schedule_save_names_no_details_of_another_organisations_booking(p
         scheduling.group_schedule_save(group=group, plans=plans_for(group, values))
 
     assert exc.value.messages == [
-        "Pia Lindqvist är redan bokad den tiden i en annan organisation. Välj en annan tid "
-        "eller processledare."
+        "Pia Lindqvist är redan bokad 2015-03-02 09:00–16:00 i ett annat uppdrag. Välj en "
+        "annan tid eller processledare."
     ]
 
 

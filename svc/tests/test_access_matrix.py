@@ -59,6 +59,9 @@ class Row:
     foreign_kwargs: object = None
     # "org", "public" (no login), "login" (any logged-in user), "operator" (the console)
     kind: str = "org"
+    # A "login" row open to one kind of login only (a consultant's pages): the role of the
+    # world's user who may open it; every other world user gets 403. None: any login.
+    login_role: object = None
     method: str = "get"
     ok_status: int = 200
     notes: str = field(default="", compare=False)
@@ -118,6 +121,12 @@ def led_session(world):
     )
     session = Session.objects.filter(group=world.group).first()
     return session or SessionFactory(group=world.group, process_leader=consultant)
+
+
+def consultant_kwargs(world):
+    """A page of the consultant's own, outside any organisation: the process leader is one."""
+    led_session(world)
+    return {}
 
 
 def led_group_kwargs(world):
@@ -778,6 +787,26 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda world: {"slug": world.org.slug},
         notes="starts a program from a template in the organisation",
     ),
+    # A consultant's sessions across every organisation they work for (programs.consultant).
+    "programs:consultant_sessions": Row(
+        kind="login",
+        login_role=Role.PROCESS_LEADER,
+        kwargs=consultant_kwargs,
+        notes="outside any organisation; a login that is not a consultant's: 403",
+    ),
+    "programs:consultant_feed_manage": Row(
+        kind="login",
+        login_role=Role.PROCESS_LEADER,
+        kwargs=consultant_kwargs,
+        notes="make, revoke or replace the calendar address; a non-consultant: 403",
+    ),
+    "programs:consultant_feed": Row(
+        kind="public",
+        kwargs=lambda world: {"token": "not-a-token"},
+        ok_status=404,
+        notes="the token is the credential: a live one answers 200, a revoked or unknown one "
+        "404 (programs/tests/test_consultant_feed.py)",
+    ),
 }
 
 
@@ -987,9 +1016,26 @@ def test_the_operator_opens_the_console(client, world, name):
 @pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.kind == "login"))
 def test_logged_in_pages_answer_any_member(client, world, name):
     row = MATRIX[name]
-    client.force_login(world.users[Role.HR])
+    client.force_login(world.users[row.login_role or Role.HR])
     _, response = _request(client, name, row, world)
     assert response.status_code == row.ok_status
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    sorted(
+        (n, role)
+        for n, r in MATRIX.items()
+        if r.kind == "login" and r.login_role
+        for role in MATRIX_ROLES
+        if role != r.login_role
+    ),
+)
+def test_logged_in_pages_of_one_kind_of_login_refuse_the_others(client, world, name, role):
+    row = MATRIX[name]
+    client.force_login(world.users[role])
+    _, response = _request(client, name, row, world)
+    assert response.status_code == 403
 
 
 def test_steering_group_reaches_no_agreement_text_or_individual_answer():

@@ -1,7 +1,8 @@
 """The access matrix once more, as its users: every page in English, every form posted empty.
 
 For each row of ``test_access_matrix.MATRIX`` and each role that may reach it
-(anonymous for public rows, the HR coordinator for pages of any logged-in user):
+(anonymous for public rows, the HR coordinator for pages of any logged-in user, the row's
+``login_role`` for pages of one kind of login):
 
 - in English (switched with the language button, as a user does), the page
   answers as the matrix says, never with a server error, and says it is English;
@@ -35,7 +36,7 @@ def _cases():
         elif row.kind == "operator":
             yield name, OPERATOR
         elif row.kind == "login":
-            yield name, Role.HR
+            yield name, row.login_role or Role.HR
         else:
             yield name, None
 

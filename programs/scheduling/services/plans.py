@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from participants.models import Consultant
 
 from ...models import Group, Round, Session
-from ...services import outside_round, outside_round_error, session_save
+from ...services import double_booking_error, outside_round, outside_round_error, session_save
 from ..common import when_text
 from ..selectors.invitations import invitations_asked_for
 from ..selectors.plans import SessionPlan
@@ -77,7 +78,8 @@ def _plan_errors(*, plans: list[SessionPlan], round_: Round) -> dict[str, list[V
 
 
 def _booking_errors(*, group: Group, plans: list[SessionPlan]) -> dict[str, list[ValidationError]]:
-    """A process leader booked elsewhere at an overlapping time, or not working for us.
+    """A process leader booked elsewhere at an overlapping time (in any organisation they
+    work for: ``programs.services.booking_clash``), or not working for us.
 
     Only new or changed bookings are checked: a clash already stored (from an
     import, say) does not block changing the venue of another module.
@@ -105,6 +107,8 @@ def _booking_errors(*, group: Group, plans: list[SessionPlan]) -> dict[str, list
             process_leader_id__in=leader_ids,
             starts_at__lt=max(p.ends_at for p in booked),
             ends_at__gt=min(p.starts_at for p in booked),
+            # Only organisations they work for (``programs.services.booking_clash``).
+            group__round__program__organisation__consultants=F("process_leader"),
         )
         .exclude(group=group)
         .select_related("module", "group__round__program")
@@ -131,23 +135,11 @@ def _booking_errors(*, group: Group, plans: list[SessionPlan]) -> dict[str, list
         )
         if clash is None:
             continue
-        if clash.group.round.program.organisation_id == organisation_id:
-            message = _(
-                "%(leader)s is already booked then: %(group)s, module %(order)d, "
-                "%(start)s–%(end)s. Choose another time or process leader."
-            ) % {
-                "leader": leader.name,
-                "group": clash.group,
-                "order": clash.module.order,
-                "start": when_text(clash.starts_at),
-                "end": when_text(clash.ends_at),
-            }
-        else:
-            message = _(
-                "%(leader)s is already booked at that time in another organisation. "
-                "Choose another time or process leader."
-            ) % {"leader": leader.name}
-        errors[key].append(ValidationError(message, code="double_booked"))
+        errors[key].append(
+            double_booking_error(
+                process_leader=leader, clash=clash, organisation_id=organisation_id
+            )
+        )
     return errors
 
 
