@@ -456,9 +456,7 @@ def test_a_template_of_another_organisation_cannot_start_a_program(org, other_or
     with pytest.raises(ValidationError) as error:
         program_from_template(template=theirs, organisation=org, name="Stulen", by=hr_user)
 
-    assert error.value.message_dict == {
-        "template": ["Choose one of your organisation's templates."]
-    }
+    assert error.value.message_dict == {"template": ["Välj en av organisationens mallar."]}
     assert not Program.objects.filter(name="Stulen").exists()
 
 
@@ -472,9 +470,9 @@ def test_a_template_name_is_once_per_organisation_and_not_empty(org):
         template_from_program(program=program, name="  ", by=None)
 
     assert taken.value.message_dict == {
-        "name": ["Örebro kommun already has a template called “Vår mall”."]
+        "name": ["Örebro kommun har redan en mall som heter ”Vår mall”."]
     }
-    assert empty.value.message_dict == {"name": ["Enter a name."]}
+    assert empty.value.message_dict == {"name": ["Ange ett namn."]}
     assert ProgramTemplate.objects.filter(organisation=org).count() == 1
 
 

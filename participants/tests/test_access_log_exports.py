@@ -38,6 +38,8 @@ NOT_LISTS_OF_PEOPLE = {
     "reports:report_download": "the status report (PDF): the program's figures, no list of people",
     # One person's own data; each download logs its own extract_export row with the person
     # (privacy/tests/test_extract_views.py checks the row).
+    "programs:consultant_feed": "the consultant's own sessions (.ics, by a secret token); no "
+    "participant in it",
     "privacy:extract_json": "one person's register extract (JSON); logs extract_export itself",
     "privacy:extract_pdf": "one person's register extract (PDF); logs extract_export itself",
 }

@@ -491,6 +491,10 @@ NOT_ABOUT_LOGINS = {
     "statements:privacy_edit": "the organisation's texts of its privacy notice; no person or login",
     "statements:accessibility_edit": "the organisation's accessibility contact; no person or login",
     "statements:accessibility_report_handle": "marks a report handled; no person or login",
+    "designs:program_start": "starts a program from a template; no person or login",
+    "designs:template_create": "saves a program's design as a template; no person or login",
+    "reports:comparison_settings": "whether the organisation takes part in the comparison; no "
+    "person or login",
     "privacy:extract_pdf_create": (
         "renders one person's extract, read only; the person comes through the organisation's "
         "scoped lookup (another organisation's person: 404 in the access matrix)"
