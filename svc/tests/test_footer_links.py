@@ -3,8 +3,9 @@
 On an organisation's page (a URL under /o/<org>/ that answers) the footer links that
 organisation's notice and statement, the statement with the page the visitor came from, so
 that the report form knows it; elsewhere (the start page, the console, the consultant's
-pages, an error page) the installation's. Every row of the access matrix is opened as a role that may see it; every
-whole HTML page (not a download, a redirect or an htmx fragment) must have both links.
+pages, an error page) the installation's. Every row of the access matrix is opened as a
+role that may see it; every whole HTML page (not a download, a redirect or an htmx
+fragment) must have both links.
 """
 
 from urllib.parse import quote
