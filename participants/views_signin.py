@@ -48,6 +48,7 @@ class OrganisationLoginView(TemplateView):
         next_url = get_next_url(self.request, "next") or ""
         return super().get_context_data(
             organisation=organisation,
+            current_organisation=organisation,  # the footer links its notice and statement
             provider=enabled_provider(organisation),
             form=LoginForm(self.request) if organisation.password_login else None,
             next=next_url,

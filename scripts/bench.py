@@ -72,6 +72,16 @@ CASES: list[HttpCase | TimedCase] = [
         baseline="one-query view",
         note="HR of the largest of 310 synthetic organisations (seed_scale)",
     ),
+    # Issue 18: the platform operator's console over every organisation (first page of 20).
+    HttpCase(
+        "operator console, 310 organisations",
+        "/konsol/",
+        setup=program_cases.national_scale_operator_headers,
+        baseline="logged-in page, one query",
+        target=ratio_at_least(0.40),
+        note="GET /konsol/ as a platform operator over the 310 synthetic organisations "
+        "(seed_scale): each organisation's programs, next sessions, response rates",
+    ),
     # Issue 4: import and composition.
     TimedCase(
         "import 10,000 managers (CSV)",

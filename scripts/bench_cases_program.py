@@ -76,6 +76,19 @@ def national_scale_hr_headers(ctx) -> dict[str, str]:
     return headers
 
 
+def national_scale_operator_headers(ctx) -> dict[str, str]:
+    """Seed the national scale (once) and log in a platform operator (issue 18's console)."""
+    national_scale_hr_headers(ctx)
+    from django.contrib.auth import get_user_model
+
+    from participants.models import PlatformOperator
+
+    headers = ctx.logged_in_headers("bench-operator@konsult.example", full_name="Bänk Operatör")
+    user = get_user_model().objects.get(email="bench-operator@konsult.example")
+    PlatformOperator.objects.get_or_create(user=user)
+    return headers
+
+
 def national_scale_program_url() -> str:
     from participants.models import Organisation
 

@@ -35,6 +35,7 @@ class PublicOrganisationPageMixin:
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             organisation=self.organisation,
+            current_organisation=self.organisation,  # the footer links its notice and statement
             notice=notice_for(self.organisation),
             is_hr=Role.HR in self.roles,
             **kwargs,
