@@ -10,11 +10,12 @@ from django.views.generic import FormView
 from core.forms import add_service_errors
 from designs import selectors, services
 from designs.forms import ProgramStartForm
-from participants.access import OperatorMixin
 from participants.models import Organisation
 
+from .views import ConsoleMixin
 
-class ProgramStartView(OperatorMixin, FormView):
+
+class ProgramStartView(ConsoleMixin, FormView):
     """Start a program in the organisation of the URL, from a built-in template or one of the
     organisation's own."""
 
