@@ -42,7 +42,7 @@ def test_the_operator_login_reaches_the_console_listing_every_organisation(demo,
     assert operator.check_password("demo-password-2015")
     assert operator.memberships.count() == 0
 
-    assert client.login(email=operator.email, password="demo-password-2015")
+    client.force_login(operator)
     response = client.get("/", follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("console:home")
@@ -85,7 +85,7 @@ def test_the_third_organisations_program_was_started_from_the_svc_template(demo)
 
 def test_the_demo_process_leader_sees_sessions_of_two_organisations(demo, client):
     pia = User.objects.get(email="processledare@konsult.example")
-    assert client.login(email=pia.email, password="demo-password-2015")
+    client.force_login(pia)
 
     rows = table(client.get(reverse("programs:consultant_sessions")), "upcoming-sessions")
 
