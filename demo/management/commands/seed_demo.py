@@ -42,4 +42,4 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
             for email, roles, today in demo_logins_today():
-                self.stdout.write(f"  {email:<38} {roles} — {today}")
+                self.stdout.write(f"  {email:<34} {roles} — {today}")
