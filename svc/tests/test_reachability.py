@@ -69,6 +69,13 @@ LOGINS = [
     "hr@lindesberg.example",  # a program from the SVC template, round 1 to come
 ]
 OPERATOR_EMAIL = "konsult@ledarskapskonsulterna.example"
+# Patterns one login's organisation holds nothing for yet, with the reason.
+EXEMPT_FOR = {
+    "hr@lindesberg.example": {
+        "reports:check_in_detail": "Lindesberg's program has not started: no check-in yet",
+        "reports:report_detail": "Lindesberg's program has not started: no status report yet",
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +173,7 @@ def test_every_page_a_role_may_open_is_reached_by_links(crawls, email):
 
     reached = crawls(email).reached
 
-    assert sorted(may_open - reached - EXEMPT.keys()) == []
+    assert sorted(may_open - reached - EXEMPT.keys() - EXEMPT_FOR.get(email, {}).keys()) == []
 
 
 @pytest.mark.parametrize("email", LOGINS)
