@@ -2,15 +2,26 @@
 
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 
-from participants.models import Consultant, Department, Organisation, Person, Role
+from participants.models import (
+    Consultant,
+    Department,
+    Organisation,
+    Person,
+    PlatformOperator,
+    Role,
+    User,
+)
 from programs.models import Attendance, Enrollment, Group, Program, Session
 from programs.places import holding_place_q
+from reports.models import ComparisonOptIn
 
 from .plans import TOP_LEVELS
 from .specs import (
     DEMO_PASSWORD,
     DEMO_ROLE_USERS,
+    OPERATOR_LOGIN,
     PERSON_LOGINS,
     SVC_PROGRAM_NAME,
     demo_consultants,
@@ -78,11 +89,21 @@ def demo_figures(*, organisation: Organisation) -> dict:
     }
 
 
+def _operator(writer: Writer) -> User:
+    """The consultancy's operator login: the console (/konsol/), member of no organisation."""
+    user = writer.user(email=OPERATOR_LOGIN.email, full_name=OPERATOR_LOGIN.full_name)
+    _, created = PlatformOperator.objects.get_or_create(user=user)
+    writer.written += created
+    return user
+
+
 @transaction.atomic
 def seed_demo() -> dict:
     """Create or update the demo organisations. Returns Örebro's figures and rows written."""
     consultants = demo_consultants()
     writer = Writer()
+    today = timezone.localdate()
+    operator = _operator(writer)
     orebro = writer.organisation(orebro_spec(consultants))
     region = writer.organisation(region_spec(consultants))
     from demo.evaluations import seed_demo_evaluations
@@ -99,15 +120,32 @@ def seed_demo() -> dict:
     writer.written += seed_demo_reports(program=program)
     from demo.live import seed_live_program
 
+    from .lindesberg import release_moving_sessions, seed_lindesberg
+
+    # Lindesberg's sessions that move today let go of processledare@ before Örebro's move.
+    writer.written += release_moving_sessions(today=today)
     # A second program dated from today, so that every demo login has something to do.
     writer.written += seed_live_program(organisation=orebro)
+    # A third organisation, its program from the SVC template; processledare@ works there too.
+    lindesberg = seed_lindesberg(
+        writer=writer, consultants=consultants, operator=operator, today=today
+    )
+    from .comparison import seed_comparison
+
+    # Enough organisations taking part for Örebro to see the comparison between them.
+    synthetic = seed_comparison(writer=writer, operator=operator, orebro=orebro)
     from demo.statements import seed_demo_statements
 
     # The organisations' own parts of the privacy notice and the accessibility statement.
     writer.written += seed_demo_statements(organisation=orebro, domain="orebro.example")
     return {
         **demo_figures(organisation=orebro),
-        "organisations": Organisation.objects.filter(pk__in=[orebro.pk, region.pk]).count(),
+        # Every organisation the demo writes: Örebro, Region Exempel, Lindesberg and the
+        # synthetic ones of the comparison; and how many of them take part in it.
+        "organisations": Organisation.objects.filter(
+            pk__in=[orebro.pk, region.pk, lindesberg.pk, *(o.pk for o in synthetic)]
+        ).count(),
+        "organisations_in_comparison": ComparisonOptIn.objects.count(),
         **evaluations,
         "status_reports": program.status_reports.count(),
         "rows_written": writer.written,
@@ -121,4 +159,5 @@ def demo_logins() -> list[tuple[str, str]]:
         (login.email, ", ".join(str(Role(role).label) for role in login.roles))
         for login in PERSON_LOGINS
     ]
+    logins.append((OPERATOR_LOGIN.email, str(PlatformOperator._meta.verbose_name).capitalize()))
     return logins

@@ -34,7 +34,21 @@ DEMO_ROLE_USERS = [
     DemoLogin("styrgrupp@orebro.example", "Stefan Gran", Role.STEERING),
     DemoLogin("processledare@konsult.example", "Pia Lindqvist", Role.PROCESS_LEADER),
     DemoLogin("hr@region-exempel.example", "Karin Holm", Role.HR, "region-exempel"),
+    # A third organisation, whose program was started from the built-in SVC template.
+    DemoLogin("hr@lindesberg.example", "Maria Sundin", Role.HR, "lindesberg"),
 ]
+
+
+@dataclass(frozen=True)
+class OperatorLogin:
+    """A login of the consultancy's staff: the platform operator, member of no organisation."""
+
+    email: str
+    full_name: str
+
+
+# The consultancy that runs SVC for many organisations (its console is /konsol/).
+OPERATOR_LOGIN = OperatorLogin("konsult@ledarskapskonsulterna.example", "Jonas Falk")
 
 
 @dataclass(frozen=True)
@@ -343,6 +357,66 @@ def region_spec(consultants: tuple[ConsultantSpec, ...]) -> OrganisationSpec:
         ),
         venues=("Regionens hus",) * 4,
     )
+
+
+# --- A third organisation, started from the SVC template (demo.lindesberg) ---------------
+
+LINDESBERG_DEPARTMENTS = (
+    DepartmentSpec("Kommunledningsförvaltningen", top=2, heads=0, division_heads=2, first_line=4),
+    DepartmentSpec("Barn- och utbildningsförvaltningen", division_heads=3, first_line=14),
+    DepartmentSpec("Vård- och omsorgsförvaltningen", division_heads=3, first_line=12),
+    DepartmentSpec("Samhällsbyggnadsförvaltningen", division_heads=1, first_line=5),
+)
+
+
+def lindesberg_spec(consultants: tuple[ConsultantSpec, ...]) -> OrganisationSpec:
+    """Lindesbergs kommun: 49 managers, a program from the SVC template, round 1 to come.
+
+    The program's name is the one HR gave it; its purpose, motto and dates come from the
+    template and the day the demo is seeded (``demo.lindesberg``), so the spec's are unused.
+    """
+    return OrganisationSpec(
+        slug="lindesberg",
+        name="Lindesbergs kommun",
+        seed=711,
+        employee_prefix="L",
+        email_domain="lindesberg.example",
+        departments=LINDESBERG_DEPARTMENTS,
+        program_name="Sveriges viktigaste chefsjobb i Lindesberg",
+        program_purpose="",
+        program_motto="",
+        program_dates=(dt.date.min, dt.date.min),
+        round_starts=(),
+        groups_per_round=(1,),
+        # processledare@ works for Örebro kommun and Lindesbergs kommun, with a colleague.
+        consultants=consultants[:2],
+        venues=("Kulturhuset Lindesberg",) * 4,
+    )
+
+
+# --- Synthetic organisations that take part in the comparison (demo.comparison) -----------
+
+
+@dataclass(frozen=True)
+class ComparisonOrganisationSpec:
+    slug: str
+    name: str
+    level: float  # the ratings' centre on the 1–6 scale
+    response: float  # the share of attendees who answer
+
+
+COMPARISON_ORGANISATIONS = (
+    ComparisonOrganisationSpec("sjoby", "Sjöby kommun", 4.4, 0.85),
+    ComparisonOrganisationSpec("akerby", "Åkerby kommun", 4.7, 0.9),
+    ComparisonOrganisationSpec("norrvik", "Norrviks kommun", 5.0, 0.8),
+    ComparisonOrganisationSpec("dalsjo", "Dalsjö kommun", 5.2, 0.95),
+)
+
+COMPARISON_DEPARTMENTS = (
+    DepartmentSpec("Kommunledningskontoret", top=1, heads=0, division_heads=1, first_line=3),
+    DepartmentSpec("Utbildningsförvaltningen", division_heads=1, first_line=6),
+    DepartmentSpec("Socialförvaltningen", division_heads=1, first_line=5),
+)  # 20 managers
 
 
 # --- Writing the plan ------------------------------------------------------------------

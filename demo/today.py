@@ -13,8 +13,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from console.selectors import organisations_page
 from evaluations.selectors import open_evaluations_for
-from participants.models import Organisation, Role, User
+from participants.models import Organisation, PlatformOperator, Role, User
 from programs.agreements.rules import Status
 from programs.agreements.selectors import line_manager_overview, my_program
 from programs.models import Program
@@ -23,7 +24,7 @@ from programs.scheduling import process_leader_overview
 from programs.selectors import current_enrollment_for_user, programs_for_organisation
 from reports.selectors import program_figures
 
-from .specs import DEMO_ROLE_USERS, PERSON_LOGINS
+from .specs import DEMO_ROLE_USERS, OPERATOR_LOGIN, PERSON_LOGINS
 
 __all__ = ["demo_logins_today", "today_for"]
 
@@ -80,6 +81,18 @@ def _line_manager(*, user: User, organisation: Organisation, now: dt.datetime) -
 
 
 def _process_leader(*, user: User, organisation: Organisation, now: dt.datetime) -> str | None:
+    line = _process_leader_here(user=user, organisation=organisation, now=now)
+    works_for = Organisation.objects.filter(consultants__user=user).count()
+    if line is None or works_for < 2:
+        return line
+    return _("%(task)s; your sessions in the %(count)s organisations you work for: “%(page)s”") % {
+        "task": line,
+        "count": works_for,
+        "page": _("My assignments"),
+    }
+
+
+def _process_leader_here(*, user: User, organisation: Organisation, now: dt.datetime) -> str | None:
     overview = process_leader_overview(user=user, organisation=organisation, now=now)
     if overview.to_register:
         session = overview.to_register[0]
@@ -180,11 +193,26 @@ def today_for(
     return _("Nothing waits for you today.")
 
 
+def operator_today(*, email: str) -> str:
+    """The platform operator's line: the console lists every organisation's programs."""
+    user = User.objects.get(email=email)
+    if not PlatformOperator.objects.filter(user=user).exists():
+        return _("Nothing waits for you today.")
+    count = organisations_page().paginator.count
+    return ngettext(
+        "Follow the programs of %(count)s organisation, and start the next organisation's "
+        "program from a template, under “%(page)s”",
+        "Follow the programs of %(count)s organisations, and start the next organisation's "
+        "program from a template, under “%(page)s”",
+        count,
+    ) % {"count": count, "page": _("Console")}
+
+
 def demo_logins_today(*, now: dt.datetime | None = None) -> list[tuple[str, str, str]]:
     """(e-mail, roles, what they can do today) of every demo login, in the printed order."""
     logins = [(login.email, login.organisation, (login.role,)) for login in DEMO_ROLE_USERS]
     logins += [(login.email, "orebro", login.roles) for login in PERSON_LOGINS]
-    return [
+    lines = [
         (
             email,
             ", ".join(str(Role(role).label) for role in roles),
@@ -192,3 +220,11 @@ def demo_logins_today(*, now: dt.datetime | None = None) -> list[tuple[str, str,
         )
         for email, slug, roles in logins
     ]
+    lines.append(
+        (
+            OPERATOR_LOGIN.email,
+            str(PlatformOperator._meta.verbose_name).capitalize(),
+            operator_today(email=OPERATOR_LOGIN.email),
+        )
+    )
+    return lines
