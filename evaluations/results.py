@@ -215,46 +215,24 @@ def program_results(
     )
     people_program = published.aggregate(n=Count("enrollment__person_id", distinct=True))["n"]
 
-    round_of_group = {g.pk: g.round_id for g in groups}
-    units: dict[tuple, Figures] = {("program",): Figures(respondents=people_program or 0)}
-    for m in modules:
-        units["module", m.pk] = Figures(respondents=people_module.get(m.pk, 0))
-        for r in rounds:
-            units["module_round", m.pk, r.pk] = Figures(
-                respondents=people_module_round.get((m.pk, r.pk), 0)
-            )
-    for r in rounds:
-        units["round", r.pk] = Figures(respondents=people_round.get(r.pk, 0))
-    for g in groups:
-        units["group", g.pk] = Figures(respondents=people_group.get(g.pk, 0))
-
-    session_of: dict[tuple[int, int], tuple[int, dt.datetime]] = {}
-    for pk, group_id, module_id, ends_at in sessions:
-        session_of[group_id, module_id] = (pk, ends_at)
-        figures = Figures(answers=answers.get(pk, 0), attendances=attendances.get(pk, 0))
-        units["session", pk] = figures
-        if not rules.is_published(ends_at, now=now):
-            figures.open_until = rules.deadline(ends_at)
-            continue
-        figures.respondents = figures.answers
-        figures._counts = counts.get(pk, [0] * len(SCALE_VALUES))
-        round_id = round_of_group[group_id]
-        for key in (
-            ("program",),
-            ("module", module_id),
-            ("round", round_id),
-            ("group", group_id),
-            ("module_round", module_id, round_id),
-        ):
-            _add(units[key], figures)
-
-    hidden = suppress(
-        {key: (0 if f.open_until else f.respondents) for key, f in units.items()},
-        _lines(modules, rounds, groups, session_of),
+    units, session_of = suppressed_units(
+        modules=modules,
+        rounds=rounds,
+        groups=groups,
+        sessions=sessions,
+        people={
+            "program": people_program or 0,
+            "module": people_module,
+            "round": people_round,
+            "group": people_group,
+            "module_round": people_module_round,
+        },
+        counts=counts,
+        answers=answers,
+        attendances=attendances,
+        now=now,
         k=k,
     )
-    for key in hidden:
-        units[key].hidden = True
 
     visible = {g.pk for g in groups} if group_ids is None else set(group_ids)
     blocks = []
@@ -302,6 +280,60 @@ def program_results(
         k=k,
         complete=group_ids is None,
     )
+
+
+def suppressed_units(
+    *, modules, rounds, groups, sessions, people, counts, answers, attendances, now, k
+) -> tuple[dict[tuple, Figures], dict[tuple[int, int], tuple[int, dt.datetime]]]:
+    """One program's figures per unit (program, module, round, group, module in a round,
+    session), with the k rule and complementary suppression applied; and each (group,
+    module)'s session. Builds no query: the caller reads the rows (``program_results`` for
+    one program, ``reports.comparison`` for many at once), so both apply the rule alike.
+
+    ``people`` holds the distinct respondents: ``"program"`` a number, the others dicts
+    keyed as ``distinct_people`` returns them.
+    """
+    round_of_group = {g.pk: g.round_id for g in groups}
+    units: dict[tuple, Figures] = {("program",): Figures(respondents=people["program"])}
+    for m in modules:
+        units["module", m.pk] = Figures(respondents=people["module"].get(m.pk, 0))
+        for r in rounds:
+            units["module_round", m.pk, r.pk] = Figures(
+                respondents=people["module_round"].get((m.pk, r.pk), 0)
+            )
+    for r in rounds:
+        units["round", r.pk] = Figures(respondents=people["round"].get(r.pk, 0))
+    for g in groups:
+        units["group", g.pk] = Figures(respondents=people["group"].get(g.pk, 0))
+
+    session_of: dict[tuple[int, int], tuple[int, dt.datetime]] = {}
+    for pk, group_id, module_id, ends_at in sessions:
+        session_of[group_id, module_id] = (pk, ends_at)
+        figures = Figures(answers=answers.get(pk, 0), attendances=attendances.get(pk, 0))
+        units["session", pk] = figures
+        if not rules.is_published(ends_at, now=now):
+            figures.open_until = rules.deadline(ends_at)
+            continue
+        figures.respondents = figures.answers
+        figures._counts = counts.get(pk, [0] * len(SCALE_VALUES))
+        round_id = round_of_group[group_id]
+        for key in (
+            ("program",),
+            ("module", module_id),
+            ("round", round_id),
+            ("group", group_id),
+            ("module_round", module_id, round_id),
+        ):
+            _add(units[key], figures)
+
+    hidden = suppress(
+        {key: (0 if f.open_until else f.respondents) for key, f in units.items()},
+        _lines(modules, rounds, groups, session_of),
+        k=k,
+    )
+    for key in hidden:
+        units[key].hidden = True
+    return units, session_of
 
 
 def _lines(modules, rounds, groups, session_of) -> list[Line]:

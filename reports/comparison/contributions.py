@@ -4,9 +4,9 @@ The numbers are the evaluations app's, worked out for many programs at once.
 ``evaluations.results.program_results`` takes twelve queries for one program;
 this module runs the same queries once for every program of the organisations
 that take part (thirteen, whatever their number), then builds each program's
-units and applies the same k rule and complementary suppression
-(``evaluations.suppression.suppress`` over ``evaluations.results``' own lines),
-so a module mean hidden on the organisation's results page is neither shown
+units with ``evaluations.results.suppressed_units``, the function
+``program_results`` builds its own with (the k rule and complementary
+suppression), so a module mean hidden on the organisation's results page is neither shown
 nor contributed. ``reports/tests/test_comparison_contributions.py`` says the two
 agree, program by program.
 
@@ -26,8 +26,7 @@ from django.utils import timezone
 
 from evaluations import rules
 from evaluations.models import SCALE_VALUES, Completion, Question, RatingCounter
-from evaluations.results import Figures, _lines, distinct_people
-from evaluations.suppression import suppress
+from evaluations.results import Figures, distinct_people, suppressed_units
 from programs.models import Attendance, Group, Module, Program, Round, Session
 
 PROGRAM = "program"  # the key of the whole program's figure, beside the module orders
@@ -161,7 +160,7 @@ def program_units(
 
     found = {}
     for program_id, organisation_id in organisation_of.items():
-        units = _units(
+        units, _ = suppressed_units(
             modules=modules_of[program_id],
             rounds=rounds_of[program_id],
             groups=groups_of[program_id],
@@ -185,54 +184,6 @@ def program_units(
             total=units["program",],
         )
     return found
-
-
-def _units(*, modules, rounds, groups, sessions, people, counts, answers, attendances, now, k):
-    """One program's units, built and suppressed as ``program_results`` builds them."""
-    round_of_group = {g.pk: g.round_id for g in groups}
-    units: dict[tuple, Figures] = {("program",): Figures(respondents=people["program"])}
-    for m in modules:
-        units["module", m.pk] = Figures(respondents=people["module"].get(m.pk, 0))
-        for r in rounds:
-            units["module_round", m.pk, r.pk] = Figures(
-                respondents=people["module_round"].get((m.pk, r.pk), 0)
-            )
-    for r in rounds:
-        units["round", r.pk] = Figures(respondents=people["round"].get(r.pk, 0))
-    for g in groups:
-        units["group", g.pk] = Figures(respondents=people["group"].get(g.pk, 0))
-
-    session_of: dict[tuple[int, int], tuple[int, dt.datetime]] = {}
-    for pk, group_id, module_id, ends_at in sessions:
-        session_of[group_id, module_id] = (pk, ends_at)
-        figures = Figures(answers=answers.get(pk, 0), attendances=attendances.get(pk, 0))
-        units["session", pk] = figures
-        if not rules.is_published(ends_at, now=now):
-            figures.open_until = rules.deadline(ends_at)
-            continue
-        figures.respondents = figures.answers
-        figures._counts = counts.get(pk, [0] * len(SCALE_VALUES))
-        round_id = round_of_group[group_id]
-        for key in (
-            ("program",),
-            ("module", module_id),
-            ("round", round_id),
-            ("group", group_id),
-            ("module_round", module_id, round_id),
-        ):
-            target = units[key]
-            target.answers += figures.answers
-            target.attendances += figures.attendances
-            target._counts = [a + b for a, b in zip(target._counts, figures._counts, strict=True)]
-
-    hidden = suppress(
-        {key: (0 if f.open_until else f.respondents) for key, f in units.items()},
-        _lines(modules, rounds, groups, session_of),
-        k=k,
-    )
-    for key in hidden:
-        units[key].hidden = True
-    return units
 
 
 def organisation_contributions(
