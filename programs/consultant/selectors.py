@@ -7,15 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from participants.models import Consultant, User
 
-from ..models import Attendance, CalendarFeed, Group, Session
-from ..places import holding_place_q
-from ..scheduling import month_bounds, place_holders
+from ..models import CalendarFeed, Group, Session
+from ..scheduling import awaiting_attendance, month_bounds
 
 RELATED = ("module__program", "group__round__program__organisation", "process_leader")
 
@@ -151,29 +149,10 @@ def sessions_to_register(
     """Sessions that have started where a member's attendance is not registered, latest
     first, each with ``members`` and ``recorded`` (the count of each organisation's own start
     page, ``programs.scheduling.process_leader_overview``). One query."""
-    members = (
-        place_holders(group_id=OuterRef("group_id"))
-        .order_by()
-        .values("group_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    recorded = (
-        Attendance.objects.filter(holding_place_q("enrollment__"), session_id=OuterRef("pk"))
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return list(
-        consultant_sessions(consultant=consultant, organisation_ids=organisation_ids)
-        .filter(starts_at__lte=now)
-        .annotate(
-            members=Coalesce(Subquery(members, output_field=IntegerField()), 0),
-            recorded=Coalesce(Subquery(recorded, output_field=IntegerField()), 0),
-        )
-        .filter(recorded__lt=F("members"))
-        .order_by("-starts_at", "pk")[:limit]
+        awaiting_attendance(
+            consultant_sessions(consultant=consultant, organisation_ids=organisation_ids), now=now
+        ).order_by("-starts_at", "pk")[:limit]
     )
 
 

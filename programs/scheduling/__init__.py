@@ -61,6 +61,7 @@ from .selectors.invitations import (  # noqa: F401
 )
 from .selectors.overview import (  # noqa: F401
     ProcessLeaderOverview,
+    awaiting_attendance,
     month_bounds,
     month_sessions,
     nearest_session_months,

@@ -72,12 +72,10 @@ class ProcessLeaderOverview:
         return list({g.round.program.pk: g.round.program for g in self.groups}.values())
 
 
-def process_leader_overview(
-    *, user: User, organisation: Organisation, now: dt.datetime | None = None, limit: int = 10
-) -> ProcessLeaderOverview:
-    """My groups and next sessions, and sessions still waiting for attendance. Three queries."""
-    now = now or timezone.now()
-    roles = {Role.PROCESS_LEADER}
+def awaiting_attendance(sessions: QuerySet[Session], *, now: dt.datetime) -> QuerySet[Session]:
+    """Of these sessions, those that have started where a member's attendance is not
+    registered yet, each annotated with ``members`` (places held in its group) and
+    ``recorded`` (attendance registered for them). Subqueries only: no query of its own."""
     members = (
         place_holders(group_id=OuterRef("group_id"))
         .order_by()
@@ -92,6 +90,22 @@ def process_leader_overview(
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return (
+        sessions.filter(starts_at__lte=now)
+        .annotate(
+            members=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+            recorded=Coalesce(Subquery(recorded, output_field=IntegerField()), 0),
+        )
+        .filter(recorded__lt=F("members"))
+    )
+
+
+def process_leader_overview(
+    *, user: User, organisation: Organisation, now: dt.datetime | None = None, limit: int = 10
+) -> ProcessLeaderOverview:
+    """My groups and next sessions, and sessions still waiting for attendance. Three queries."""
+    now = now or timezone.now()
+    roles = {Role.PROCESS_LEADER}
     sessions = sessions_visible_to(user=user, organisation=organisation, roles=roles)
     related = ("module", "group__round__program", "process_leader")
     groups = list(
@@ -121,12 +135,7 @@ def process_leader_overview(
         sessions.filter(ends_at__gte=now).select_related(*related).order_by("starts_at")[:limit]
     )
     to_register = list(
-        sessions.filter(starts_at__lte=now)
-        .annotate(
-            members=Coalesce(Subquery(members, output_field=IntegerField()), 0),
-            recorded=Coalesce(Subquery(recorded, output_field=IntegerField()), 0),
-        )
-        .filter(recorded__lt=F("members"))
+        awaiting_attendance(sessions, now=now)
         .select_related(*related)
         .order_by("-starts_at")[:limit]
     )
