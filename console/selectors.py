@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, QuerySet, Window
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -183,12 +183,16 @@ def _module_figures(program_ids: list[int], now: dt.datetime) -> dict[int, list[
 
 
 def _latest_reports(program_ids: list[int]) -> dict[int, StatusReport]:
-    """Each program's newest status report (number, date and state only): one query."""
-    reports = (
-        StatusReport.objects.filter(program_id__in=program_ids)
-        .order_by("program_id", "-number")
-        .distinct("program_id")
-        .only("pk", "program_id", "number", "created_at", "status")
+    """Each program's newest status report (number, date and state only): one query.
+
+    A subquery, not DISTINCT ON, so that it also runs on SQLite (``make run``)."""
+    newest = (
+        StatusReport.objects.filter(program_id=OuterRef("program_id"))
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    reports = StatusReport.objects.filter(program_id__in=program_ids, pk=Subquery(newest)).only(
+        "pk", "program_id", "number", "created_at", "status"
     )
     return {report.program_id: report for report in reports}
 
