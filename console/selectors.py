@@ -11,14 +11,15 @@ of a page's programs at once).
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
 from evaluations import rules
@@ -41,6 +42,8 @@ from programs.selectors import subquery_count
 from reports.models import StatusReport
 
 ORGANISATIONS_PER_PAGE = 20
+# The overview's figures are computed at most once a minute per page (console.views).
+OVERVIEW_SECONDS = 60
 # The next sessions shown per program.
 NEXT_SESSIONS = 3
 
@@ -251,6 +254,31 @@ def organisations_page(
         for o in organisations
     ]
     return page
+
+
+def overview_key(*, query: str, page_number, now: dt.datetime | None = None) -> str:
+    """The cache key of one page of the overview (``console.views.HomeView``).
+
+    It names the set of organisations and programs (their count and newest id: one
+    queries), so a new organisation or program shows at once; and the minute, so every
+    other figure is at most a minute old. The search text is hashed (any length, any
+    characters)."""
+    now = now or timezone.now()
+    organisations = Organisation.objects.aggregate(n=Count("pk"), newest=Max("pk"))
+    programs = Program.objects.aggregate(n=Count("pk"), newest=Max("pk"))
+    digest = hashlib.sha256(query.strip().encode()).hexdigest()[:16]
+    page = str(page_number) if str(page_number).isdigit() else "1"
+    return ":".join(
+        [
+            "console:overview",
+            f"{organisations['n']}-{organisations['newest']}",
+            f"{programs['n']}-{programs['newest']}",
+            str(int(now.timestamp()) // OVERVIEW_SECONDS),
+            translation.get_language() or "",
+            page,
+            digest,
+        ]
+    )
 
 
 def organisation_or_404(*, slug: str) -> Organisation:

@@ -216,3 +216,58 @@ def test_an_unknown_organisation_is_404_for_the_operator(client, operator):
     response = client.get(reverse("console:organisation_detail", kwargs={"slug": "finns-inte"}))
 
     assert response.status_code == 404
+
+
+def _participants_cell(client, program) -> str:
+    page = parse(client.get(HOME))
+    return text(page.one(f"tr[data-program='{program.pk}'] [data-cell=participants]"))
+
+
+def test_the_overview_figures_are_at_most_a_minute_old(client, operator, orebro, monkeypatch):
+    program, setup, _starts = _running_program(orebro)
+    client.force_login(operator)
+    now = timezone.make_aware(dt.datetime(2026, 12, 7, 10, 15, 5))
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    assert _participants_cell(client, program) == "6"
+    setup.enrollments[0].delete()
+
+    # Within the same minute the page is the one computed at 10:15:05 ...
+    now = timezone.make_aware(dt.datetime(2026, 12, 7, 10, 15, 59))
+    page = parse(client.get(HOME))
+    assert text(page.one(f"tr[data-program='{program.pk}'] [data-cell=participants]")) == "6"
+    assert page.text("#overview-as-of") == (
+        "Siffrorna gäller kl. 10:15. De uppdateras varje minut."
+    )
+
+    # ... and the next minute's is computed anew.
+    now = timezone.make_aware(dt.datetime(2026, 12, 7, 10, 16))
+    assert _participants_cell(client, program) == "5"
+
+
+def test_a_new_organisation_or_program_shows_at_once(client, operator, orebro):
+    client.force_login(operator)
+    assert parse(client.get(HOME)).text("#organisation-count") == "1 organisation."
+
+    OrganisationFactory(name="Lindesbergs kommun", slug="lindesberg")
+    page = parse(client.get(HOME))
+    assert page.text("#organisation-count") == "2 organisationer."
+    assert page.texts("section[data-organisation] h2") == ["Lindesbergs kommun", "Örebro kommun"]
+
+    program = make_program(orebro)
+    heading = parse(client.get(HOME)).text(f"tr[data-program='{program.pk}'] th")
+    assert heading.startswith(program.name)
+
+
+def test_the_overview_is_cached_per_language_and_search(client, operator, orebro, other_org):
+    client.force_login(operator)
+    assert parse(client.get(HOME, {"q": "Örebro"})).texts("section[data-organisation] h2") == [
+        "Örebro kommun"
+    ]
+    assert parse(client.get(HOME)).texts("section[data-organisation] h2") == [
+        "Region Västmanland",
+        "Örebro kommun",
+    ]
+    operator.language = "en"
+    operator.save(update_fields=["language"])
+    english = parse(client.get(HOME))
+    assert "No programs yet." in english.texts("section[data-organisation=vastmanland] p")
