@@ -116,6 +116,83 @@ def _private_storage_in_tmp(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_default_cache():
+    """Each test starts with an empty default cache. On Redis (`make test`) it would outlive
+    the test and the process, and hold fragments and figures drawn from another test's rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+class ObjectStore:
+    """The bucket of `make test`'s object store, read directly (boto3), under one prefix."""
+
+    def __init__(self, bucket: str, prefix: str):
+        import boto3
+
+        self.bucket = bucket
+        self.prefix = prefix
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None,
+            aws_access_key_id=os.environ.get("S3_ACCESS_KEY_ID") or None,
+            aws_secret_access_key=os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            region_name=os.environ.get("S3_REGION_NAME", "eu-north-1"),
+        )
+
+    def keys(self) -> list[str]:
+        """Every object under the prefix, by its name in the storage (without the prefix)."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=f"{self.prefix}/"
+        )
+        return sorted(
+            item["Key"].removeprefix(f"{self.prefix}/")
+            for page in pages
+            for item in page.get("Contents", [])
+        )
+
+    def read(self, name: str) -> bytes:
+        answer = self.client.get_object(Bucket=self.bucket, Key=f"{self.prefix}/{name}")
+        return answer["Body"].read()
+
+    def empty(self):
+        for name in self.keys():
+            self.client.delete_object(Bucket=self.bucket, Key=f"{self.prefix}/{name}")
+
+
+def object_store_bucket() -> str:
+    """The bucket of `make test`; without it the object-store tests skip (and fail under CI)."""
+    bucket = os.environ.get("SVC_TEST_S3_BUCKET", "")
+    if not bucket:
+        reason = (
+            "SVC_TEST_S3_BUCKET is not set: the object-store tests need the S3-compatible server "
+            "that scripts/with-services.sh starts (make test)."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return bucket
+
+
+@pytest.fixture
+def object_store(settings):
+    """Private storage on the real S3-compatible server (S3Storage, as production configures
+    it from the S3_* variables), under a prefix of this test's own; emptied afterwards."""
+    import uuid
+
+    from svc.settings.base import s3_storage
+
+    bucket = object_store_bucket()
+    store = ObjectStore(bucket, f"test-{uuid.uuid4().hex}")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": s3_storage(bucket=bucket, location=store.prefix),
+    }
+    yield store
+    store.empty()
+
+
 # --- Organisations and the users of each role -------------------------------------
 
 
