@@ -269,7 +269,7 @@ def s3_storage(*, bucket: str, location: str) -> dict:
             # Empty: boto3's own chain (an instance role, the AWS_* variables).
             "access_key": _env("S3_ACCESS_KEY_ID", str, "") or None,
             "secret_key": _env("S3_SECRET_ACCESS_KEY", str, "") or None,
-            "region_name": _env("S3_REGION_NAME", str, "eu-north-1"),
+            "region_name": _env("S3_REGION_NAME", str, "") or "eu-north-1",
             "addressing_style": addressing or None,
             # Private objects (the bucket's own default, never public-read) and no signed
             # URLs: a file leaves only through a view that checked who asks.
