@@ -355,10 +355,18 @@ def _test_database_url() -> str:
 
 
 class WorkerProcess:
-    """A `celery worker` subprocess consuming from the real Redis, on the test database."""
+    """A `celery worker` subprocess consuming from the real Redis, on the test database.
 
-    def __init__(self, logfile: Path):
+    ``env`` adds to (or replaces) its environment, ``cwd`` is its working folder; with a
+    ``REDIS_URL`` of its own in ``env`` it consumes from that broker, and is ready when its
+    log says so (the ping would go to the suite's broker).
+    """
+
+    def __init__(self, logfile: Path, *, env=None, cwd=ROOT, hostname="test-worker@%h"):
         self.logfile = logfile
+        self.extra_env = env or {}
+        self.cwd = cwd
+        self.hostname = hostname
         self.process: subprocess.Popen | None = None
 
     def start(self):
@@ -367,26 +375,35 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "svc.settings.test",
             "DATABASE_URL": _test_database_url(),
             "CONN_MAX_AGE": "0",
+            **self.extra_env,
         }
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "svc", "worker",
                 "--loglevel", "INFO", "--concurrency", "1", "--pool", "prefork",
-                "--without-gossip", "--without-mingle", "--hostname", "test-worker@%h",
+                "--without-gossip", "--without-mingle", "--hostname", self.hostname,
                 "--logfile", str(self.logfile),
             ],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            cwd=self.cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         from svc.celery import app
 
+        own_broker = "REDIS_URL" in self.extra_env
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"celery worker exited:\n{self.logfile.read_text()}")
-            if app.control.ping(timeout=0.5):
+            if own_broker:  # not ours to ping: its log says when it consumes
+                log = self.logfile.read_text() if self.logfile.exists() else ""
+                answered = f"{self.hostname} ready." in log
+                time.sleep(0 if answered else 0.2)
+            else:
+                answered = app.control.ping(timeout=0.5)
+            if answered:
                 EVIDENCE["worker_pids"].add(self.process.pid)
                 return self
+        self.kill()
         raise RuntimeError(f"celery worker did not answer ping:\n{self.logfile.read_text()}")
 
     def kill(self, sig=signal.SIGKILL):
