@@ -116,6 +116,83 @@ def _private_storage_in_tmp(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_default_cache():
+    """Each test starts with an empty default cache. On Redis (`make test`) it would outlive
+    the test and the process, and hold fragments and figures drawn from another test's rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+class ObjectStore:
+    """The bucket of `make test`'s object store, read directly (boto3), under one prefix."""
+
+    def __init__(self, bucket: str, prefix: str):
+        import boto3
+
+        self.bucket = bucket
+        self.prefix = prefix
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None,
+            aws_access_key_id=os.environ.get("S3_ACCESS_KEY_ID") or None,
+            aws_secret_access_key=os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            region_name=os.environ.get("S3_REGION_NAME", "eu-north-1"),
+        )
+
+    def keys(self) -> list[str]:
+        """Every object under the prefix, by its name in the storage (without the prefix)."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=f"{self.prefix}/"
+        )
+        return sorted(
+            item["Key"].removeprefix(f"{self.prefix}/")
+            for page in pages
+            for item in page.get("Contents", [])
+        )
+
+    def read(self, name: str) -> bytes:
+        answer = self.client.get_object(Bucket=self.bucket, Key=f"{self.prefix}/{name}")
+        return answer["Body"].read()
+
+    def empty(self):
+        for name in self.keys():
+            self.client.delete_object(Bucket=self.bucket, Key=f"{self.prefix}/{name}")
+
+
+def object_store_bucket() -> str:
+    """The bucket of `make test`; without it the object-store tests skip (and fail under CI)."""
+    bucket = os.environ.get("SVC_TEST_S3_BUCKET", "")
+    if not bucket:
+        reason = (
+            "SVC_TEST_S3_BUCKET is not set: the object-store tests need the S3-compatible server "
+            "that scripts/with-services.sh starts (make test)."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return bucket
+
+
+@pytest.fixture
+def object_store(settings):
+    """Private storage on the real S3-compatible server (S3Storage, as production configures
+    it from the S3_* variables), under a prefix of this test's own; emptied afterwards."""
+    import uuid
+
+    from svc.settings.base import s3_storage
+
+    bucket = object_store_bucket()
+    store = ObjectStore(bucket, f"test-{uuid.uuid4().hex}")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": s3_storage(bucket=bucket, location=store.prefix),
+    }
+    yield store
+    store.empty()
+
+
 # --- Organisations and the users of each role -------------------------------------
 
 
@@ -278,10 +355,18 @@ def _test_database_url() -> str:
 
 
 class WorkerProcess:
-    """A `celery worker` subprocess consuming from the real Redis, on the test database."""
+    """A `celery worker` subprocess consuming from the real Redis, on the test database.
 
-    def __init__(self, logfile: Path):
+    ``env`` adds to (or replaces) its environment, ``cwd`` is its working folder; with a
+    ``REDIS_URL`` of its own in ``env`` it consumes from that broker, and is ready when its
+    log says so (the ping would go to the suite's broker).
+    """
+
+    def __init__(self, logfile: Path, *, env=None, cwd=ROOT, hostname="test-worker@%h"):
         self.logfile = logfile
+        self.extra_env = env or {}
+        self.cwd = cwd
+        self.hostname = hostname
         self.process: subprocess.Popen | None = None
 
     def start(self):
@@ -290,26 +375,35 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "svc.settings.test",
             "DATABASE_URL": _test_database_url(),
             "CONN_MAX_AGE": "0",
+            **self.extra_env,
         }
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "svc", "worker",
                 "--loglevel", "INFO", "--concurrency", "1", "--pool", "prefork",
-                "--without-gossip", "--without-mingle", "--hostname", "test-worker@%h",
+                "--without-gossip", "--without-mingle", "--hostname", self.hostname,
                 "--logfile", str(self.logfile),
             ],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            cwd=self.cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         from svc.celery import app
 
+        own_broker = "REDIS_URL" in self.extra_env
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"celery worker exited:\n{self.logfile.read_text()}")
-            if app.control.ping(timeout=0.5):
+            if own_broker:  # not ours to ping: its log says when it consumes
+                log = self.logfile.read_text() if self.logfile.exists() else ""
+                answered = f"{self.hostname} ready." in log
+                time.sleep(0 if answered else 0.2)
+            else:
+                answered = app.control.ping(timeout=0.5)
+            if answered:
                 EVIDENCE["worker_pids"].add(self.process.pid)
                 return self
+        self.kill()
         raise RuntimeError(f"celery worker did not answer ping:\n{self.logfile.read_text()}")
 
     def kill(self, sig=signal.SIGKILL):

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import checks  # noqa: F401 - registers the deployment checks
         from .middleware import slide_on_login
 
         user_logged_in.connect(slide_on_login, dispatch_uid="core.slide_on_login")

@@ -199,7 +199,11 @@ class ReviewForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type"), choices=Question.Kind.choices)
+    # The select shows "scale" first, and a browser posts it for an empty extra row: with
+    # the same initial, a row left untouched is unchanged, and skipped, not an error.
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=Question.Kind.choices, initial=Question.Kind.SCALE
+    )
     text = forms.CharField(label=_("Question"), max_length=500, validators=[_no_nul])
     low_label = forms.CharField(
         label=_("Label of 1"), max_length=100, required=False, validators=[_no_nul]

@@ -1,11 +1,15 @@
 """Writes about people. Each rule that spans rows has one message, here."""
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .accounts import person_record_changed
 from .models import Person
+
+logger = logging.getLogger(__name__)
 
 
 def validate_line_manager(*, person: Person, line_manager: Person | None) -> None:
@@ -149,7 +153,8 @@ def manager_import_confirm(*, organisation, import_id):
     """Apply a previewed import. Idempotent: a second confirmation raises ImportAlreadyApplied.
 
     Side effects: the people, departments and logins of import_apply; the
-    stored file is deleted after commit.
+    stored file is deleted after commit. A stored file missing from the storage
+    is a ValidationError ("upload the file again"), and nothing changes.
     """
     from django.utils import timezone
 
@@ -159,11 +164,17 @@ def manager_import_confirm(*, organisation, import_id):
     record = ManagerImport.objects.select_for_update().get(pk=import_id, organisation=organisation)
     if record.status == ManagerImport.Status.APPLIED:
         raise ImportAlreadyApplied
+    cannot_confirm = ValidationError(_("This import cannot be confirmed. Upload the file again."))
     if record.status != ManagerImport.Status.PREVIEWED or not record.stored_name:
-        raise ValidationError(_("This import cannot be confirmed. Upload the file again."))
+        raise cannot_confirm
     storage = _private_storage()
-    with storage.open(record.stored_name, "rb") as handle:
-        data = handle.read()
+    try:
+        with storage.open(record.stored_name, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        # Gone from the storage (removed by hand, or a node's own folder kept it).
+        logger.warning("Import %s: stored file %s is missing", record.pk, record.stored_name)
+        raise cannot_confirm from None
     try:
         preview = import_apply(organisation=organisation, data=data, filename=record.filename)
     except ImportRefused as exc:  # the people changed since the preview

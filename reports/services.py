@@ -10,6 +10,7 @@ Running it again rewrites the same file, so a redelivered task does no harm.
 import datetime as dt
 import logging
 
+from botocore.exceptions import BotoCoreError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -34,8 +35,9 @@ logger = logging.getLogger(__name__)
 
 RENDER_TASK = "reports.render_status_report"
 NOTIFY_TASK = "reports.notify_report_ready"
-# Errors worth another try: the database or the storage was away for a moment.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
+# Errors worth another try: the database or the storage was away for a moment (a local
+# folder raises OSError, the object store botocore's errors once its own retries are spent).
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError, BotoCoreError)
 
 
 def private_storage():
@@ -266,7 +268,8 @@ def _store(report: StatusReport, pdf: bytes, *, notify: bool) -> StatusReport:
     with transaction.atomic():
         locked = StatusReport.objects.select_for_update().get(pk=report.pk)
         first_time = locked.rendered_at is None
-        # FileSystemStorage never overwrites: it would pick another name.
+        # FileSystemStorage never overwrites (it would pick another name), so the old
+        # file goes first; the object store replaces it anyway (file_overwrite).
         storage.delete(name)
         stored = storage.save(name, ContentFile(pdf))
         if stored != name:

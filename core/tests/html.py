@@ -19,7 +19,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element, SubElement
 
-__all__ = ["Page", "parse", "table", "text"]
+__all__ = ["Page", "form_data", "parse", "table", "text"]
 
 # Elements that never have content or an end tag.
 _VOID = {
@@ -225,3 +225,29 @@ def parse(page) -> Page:
 def table(response, table_id: str) -> list[list[str]]:
     """The body rows (header row dropped) of the table with this id."""
     return parse(response).rows(table_id)[1:]
+
+
+def form_data(form: Element) -> dict[str, str]:
+    """The name/value pairs a browser posts from ``form`` as the page drew it: text and hidden
+    inputs, checked boxes and radios, textareas, and each select's chosen option (else its
+    first, as a browser does)."""
+    data = {}
+    for element in form.iter():
+        name = element.get("name")
+        if not name:
+            continue
+        if element.tag == "input":
+            kind = element.get("type", "text")
+            if kind in {"checkbox", "radio"}:
+                if "checked" in element.attrib:
+                    data[name] = element.get("value") or "on"
+            elif kind not in {"submit", "button", "file", "reset", "image"}:
+                data[name] = element.get("value", "")
+        elif element.tag == "textarea":
+            data[name] = (element.text or "").removeprefix("\n")
+        elif element.tag == "select":
+            options = list(element.iter("option"))
+            chosen = [o for o in options if "selected" in o.attrib] or options[:1]
+            if chosen:
+                data[name] = chosen[0].get("value", "")
+    return data

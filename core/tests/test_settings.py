@@ -1,6 +1,7 @@
 """Settings come from the environment; bad values stop start-up with a clear message."""
 
 import ast
+import json
 import os
 import secrets
 import subprocess
@@ -165,9 +166,9 @@ def test_production_refuses_the_development_seal_key():
     assert "EVALUATION_SEAL_KEYS must not contain the development key." in result.stderr
 
 
-def test_production_passes_check_deploy_with_real_values():
-    clean = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
-    result = subprocess.run(
+def _check_deploy(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY | {"S3_BUCKET"}}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
@@ -176,14 +177,33 @@ def test_production_passes_check_deploy_with_real_values():
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": "svc.example.se",
             "EVALUATION_SEAL_KEYS": f"{sealing.new_key()},{sealing.new_key()}",
+            **env,
         },
         capture_output=True,
         text=True,
         timeout=60,
     )
 
+
+def test_production_passes_check_deploy_with_real_values():
+    result = _check_deploy(S3_BUCKET="svc-filer")
+
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_says_private_files_in_a_local_folder_serve_one_machine_only():
+    result = _check_deploy(S3_BUCKET="", PRIVATE_STORAGE_ROOT="/srv/svc/privat")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[:4] == [
+        "System check identified some issues:",
+        "",
+        "INFOS:",
+        "?: (svc.I001) Private files (status report PDFs, import uploads) are kept in the "
+        "local folder /srv/svc/privat.",
+    ]
+    assert "set S3_BUCKET" in result.stderr
 
 
 def test_without_redis_url_tasks_run_in_process():
@@ -212,3 +232,88 @@ def test_without_redis_url_tasks_run_in_process():
         "False",
         "sv",
     ]
+
+
+def _private_storage(**env) -> dict:
+    """The private storage's backend and options (without the boto client config) under env."""
+    clean = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY | {"S3_BUCKET"}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, django; django.setup(); from django.conf import settings; "
+            "p = settings.STORAGES['private']; o = dict(p['OPTIONS']); "
+            "c = o.pop('client_config', None); "
+            "print(json.dumps({'BACKEND': p['BACKEND'], 'OPTIONS': o, 'timeouts': "
+            "c and [c.connect_timeout, c.read_timeout, c.retries]}))",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "svc.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+PRODUCTION = {
+    "SECRET_KEY": secrets.token_urlsafe(48),
+    "ALLOWED_HOSTS": "svc.example.se",
+    "EVALUATION_SEAL_KEYS": sealing.new_key(),
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_with_s3_bucket_private_files_go_to_the_object_store_privately():
+    storage = _private_storage(
+        **PRODUCTION,
+        S3_BUCKET="svc-filer",
+        S3_LOCATION="/orebro/",
+        S3_ENDPOINT_URL="https://s3.example.se",
+        S3_ACCESS_KEY_ID="AKID",
+        S3_SECRET_ACCESS_KEY="hemligt",
+        S3_REGION_NAME="",
+        S3_ADDRESSING_STYLE="path",
+    )
+
+    assert storage == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "svc-filer",
+            "location": "orebro",
+            "endpoint_url": "https://s3.example.se",
+            "access_key": "AKID",
+            "secret_key": "hemligt",
+            "region_name": "eu-north-1",
+            "addressing_style": "path",
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": True,
+        },
+        "timeouts": [5, 30, {"max_attempts": 3, "mode": "standard"}],
+    }
+
+
+def test_without_s3_bucket_private_files_stay_in_the_local_folder():
+    storage = _private_storage(**PRODUCTION, PRIVATE_STORAGE_ROOT="/srv/svc/privat")
+
+    assert storage == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": "/srv/svc/privat"},
+        "timeouts": None,
+    }
+
+
+def test_the_default_cache_is_redis_where_redis_url_is_and_local_memory_without():
+    with_redis = _setting("CACHES['default']", REDIS_URL="redis://10.0.0.5:6379/0")
+    without = _setting("CACHES['default']", REDIS_URL="")
+
+    assert with_redis == str(
+        {
+            "BACKEND": "core.cache.RedisCache",
+            "LOCATION": "redis://10.0.0.5:6379/0",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    )
+    assert without == str({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})

@@ -138,17 +138,23 @@ def test_nothing_but_the_envelope_keeps_the_answer_after_the_post(
     assert "Hemligt svar 4711" not in repr(stored)
     assert "Hemligt svar 4711" not in caplog.text
     assert OutboxTask.objects.count() == 0
-    assert not any("Hemligt svar 4711" in repr(v) for v in _locmem_values())
+    assert not any("Hemligt svar 4711" in repr(v) for v in _cached_values())
     assert TextAnswer.objects.count() == 0
     assert b"Hemligt svar 4711" not in bytes(SealedAnswers.objects.get().sealed)
 
 
-def _locmem_values():
+def _cached_values():
+    """Every stored value (pickled bytes) of both caches, in local memory or in Redis."""
     from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
     for alias in ("default", "ratelimit"):
-        store = getattr(caches[alias], "_cache", {})
-        yield from store.values()
+        backend = caches[alias]
+        if isinstance(backend, RedisCache):
+            client = backend._cache.get_client()
+            yield from (client.get(key) for key in client.scan_iter())
+        else:
+            yield from backend._cache.values()
 
 
 def test_a_second_post_stores_nothing_and_says_so_in_swedish(client, org, setup, participant):

@@ -307,6 +307,31 @@ def test_hr_edits_a_form_with_answers_and_gets_a_new_version(client, org, progra
     ]
 
 
+def test_hr_edits_a_question_on_the_page_as_drawn_and_leaves_the_empty_rows_alone(
+    client, org, program, hr_user, setup
+):
+    """What a browser posts: every row the page drew, the two empty extra rows included."""
+    module = setup.sessions[1].module
+    client.force_login(hr_user)
+    url = reverse(
+        "evaluations:form_edit",
+        kwargs={"org": org.slug, "program_id": program.pk, "module_id": module.pk},
+    )
+    page = html.parse(client.get(url))
+    (form,) = [f for f in page.select("form") if any(e.get("name") == "q-0-text" for e in f.iter())]
+    data = {**html.form_data(form), "q-0-text": "Hur väl passade dagen dig?"}
+
+    response = client.post(url, data, follow=True)
+
+    version = EvaluationForm.objects.get(module=module).versions.get()
+    assert list(version.questions.order_by("order").values_list("order", "text"))[:2] == [
+        (1, "Hur väl passade dagen dig?"),
+        (2, "Jag har fått verktyg som jag kan pröva och tillämpa i min vardag som chef."),
+    ]
+    assert version.questions.count() == 7
+    assert [str(m) for m in response.context["messages"]] == ["Formuläret sparades."]
+
+
 def test_hr_form_edit_page_shows_the_default_questions_before_the_form_exists(
     client, org, program, hr_user
 ):

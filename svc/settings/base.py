@@ -242,15 +242,62 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DIR)]
+# Generated files (status report PDFs, import uploads between preview and confirmation).
+# Never under a URL the web server serves; only access-checked views hand them out.
+# With S3_BUCKET: S3-compatible object storage, shared by every web node and worker.
+# Without: the local folder PRIVATE_STORAGE_ROOT, the embedded default of `make run`
+# (one machine only: svc.settings.production says so).
+S3_BUCKET = _env("S3_BUCKET", str, "")
+
+
+def s3_storage(*, bucket: str, location: str) -> dict:
+    """The private storage on ``bucket`` under the prefix ``location``, from the S3_* variables.
+
+    Also used by the tests, which point it at the object store of `make test`.
+    """
+    from botocore.config import Config
+
+    addressing = _env("S3_ADDRESSING_STYLE", str, "")
+    if addressing not in {"", "path", "virtual"}:
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be path or virtual (or empty).")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": location.strip("/"),
+            "endpoint_url": _env("S3_ENDPOINT_URL", str, "") or None,
+            # Empty: boto3's own chain (an instance role, the AWS_* variables).
+            "access_key": _env("S3_ACCESS_KEY_ID", str, "") or None,
+            "secret_key": _env("S3_SECRET_ACCESS_KEY", str, "") or None,
+            "region_name": _env("S3_REGION_NAME", str, "") or "eu-north-1",
+            "addressing_style": addressing or None,
+            # Private objects (the bucket's own default, never public-read) and no signed
+            # URLs: a file leaves only through a view that checked who asks.
+            "default_acl": None,
+            "querystring_auth": False,
+            # A report's PDF is rendered again under its fixed name (reports.services): the
+            # new one replaces the old. An import is saved under a fresh UUID.
+            "file_overwrite": True,
+            # A store that does not answer fails the request in seconds, not minutes.
+            "client_config": Config(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+            ),
+        },
+    }
+
+
+if S3_BUCKET:
+    # Several installations may share a bucket, each under its own prefix (S3_LOCATION).
+    PRIVATE_STORAGE = s3_storage(bucket=S3_BUCKET, location=_env("S3_LOCATION", str, ""))
+else:
+    PRIVATE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(_env("PRIVATE_STORAGE_ROOT", str, str(BASE_DIR / "private")))},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    # Generated files (status report PDFs, import uploads). Never under a
-    # URL the web server serves; only access-checked views hand them out.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(_env("PRIVATE_STORAGE_ROOT", str, str(BASE_DIR / "private")))},
-    },
+    "private": PRIVATE_STORAGE,
 }
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
@@ -285,8 +332,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # broker. Visibility timeout > hard limit > soft limit, so a slow task is
 # stopped before Redis hands it to a second worker.
 REDIS_URL = _env("REDIS_URL", str, "")
+# The default cache holds the evaluation form fragments and the charts (keyed by everything
+# they are drawn from), the dashboard's live figures (a minute), the comparison's figures of
+# the day and the OpenID providers' discovery documents (an hour). On Redis where there is
+# one, so every web node and worker reads what another wrote; a Redis away for a moment
+# reads as empty (core.cache). Without Redis (`make run`), in the process's memory.
+_REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": (
+        {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": _REDIS_OPTIONS}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
     "ratelimit": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL

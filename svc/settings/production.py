@@ -21,6 +21,14 @@ if not REDIS_URL:  # noqa: F405
     # the work: "Forgot your password?" would answer slower for a known address.
     raise ImproperlyConfigured("REDIS_URL must be set in production.")
 
+# Private files (status report PDFs, import uploads between preview and confirmation):
+# with S3_BUCKET in the object store every node shares. Without it they stay in the local
+# folder PRIVATE_STORAGE_ROOT, which is right for one machine running the web process and
+# the worker; with a second web node or a worker elsewhere, an import previewed on one
+# node could not be confirmed on another and a PDF a worker rendered could not be served,
+# so a multi-node installation must set S3_BUCKET. `check --deploy` says which it is
+# (core.checks, svc.I001). The default cache is on REDIS_URL, required above.
+
 from evaluations import sealing  # noqa: E402
 
 if not env.str("EVALUATION_SEAL_KEYS", default="").strip():

@@ -1,5 +1,7 @@
 """Test settings: fast hashing, plain static storage, locmem mail."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -19,10 +21,17 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 OIDC_ALLOW_HTTP_LOOPBACK = True
 # Rate-limit counters per test process; tests clear them (a shared Redis would be the broker).
+# The default cache is on Redis as in production, but in database 1: tests empty it
+# (conftest), and clear() empties the whole database, where db 0 holds the broker's queue.
 CACHES = {
     **CACHES,  # noqa: F405
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
 }
+if REDIS_URL:  # noqa: F405
+    CACHES["default"] = {
+        **CACHES["default"],
+        "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path="/1")),  # noqa: F405
+    }
 # base.py read DEMO_MODE from the environment before this file turned it on.
 if "demo" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
