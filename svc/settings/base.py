@@ -252,6 +252,20 @@ STORAGES = {
         "OPTIONS": {"location": str(_env("PRIVATE_STORAGE_ROOT", str, str(BASE_DIR / "private")))},
     },
 }
+# With S3_BUCKET, the private files live in S3-compatible object storage (django-storages),
+# shared by every web node and worker; without it, in the local folder above (make run).
+S3_BUCKET = _env("S3_BUCKET", str, "")
+if S3_BUCKET:
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": _env("S3_ENDPOINT_URL", str, "") or None,
+            "access_key": _env("S3_ACCESS_KEY_ID", str, "") or None,
+            "secret_key": _env("S3_SECRET_ACCESS_KEY", str, "") or None,
+            "region_name": _env("S3_REGION_NAME", str, "eu-north-1"),
+        },
+    }
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
