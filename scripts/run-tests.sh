@@ -30,6 +30,11 @@ DJANGO_SETTINGS_MODULE=svc.settings.production \
   EVALUATION_SEAL_KEYS="$($BIN/python -c 'from evaluations.sealing import new_key; print(new_key())')" \
   $BIN/python manage.py check --deploy --fail-level WARNING
 
+# Before pytest: a backup that does not come back fails in about a minute, not after the
+# suite; it makes and drops its own databases and buckets, so pytest starts as before.
+echo "== restore drill (pg_dump and a copy of the bucket, restored into fresh ones and compared)"
+$BIN/python scripts/restore_drill.py
+
 echo "== pytest (PostgreSQL, Redis, a real Celery worker, Chromium with axe)"
 set +e
 $BIN/python -m pytest "$@"
