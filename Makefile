@@ -13,7 +13,7 @@ NODE_PACKAGES := $(if $(shell command -v node),,nodejs) $(if $(shell command -v 
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils gettext git $(NODE_PACKAGES)
 BENCH_PACKAGES := $(TEST_PACKAGES) wrk
 
-.PHONY: run test bench venv messages makemessages lint format clean
+.PHONY: run test bench restore-drill venv messages makemessages lint format clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints-build.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ run: venv messages
 test: venv messages
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)
 	scripts/with-services.sh scripts/run-tests.sh $(PYTEST_ARGS)
+
+# Dump and copy, restore into fresh ones, compare, open a report PDF (also a step of make test).
+restore-drill: venv messages
+	@scripts/ensure-packages.sh $(TEST_PACKAGES)
+	scripts/with-services.sh $(BIN)/python scripts/restore_drill.py
 
 bench: venv messages
 	@scripts/ensure-packages.sh $(BENCH_PACKAGES)

@@ -41,6 +41,11 @@ for bucket in "" "$SVC_TEST_S3_BUCKET"; do
     $BIN/python manage.py check --deploy --fail-level WARNING
 done
 
+# Before pytest: a backup that does not come back fails in about a minute, not after the
+# suite; it makes and drops its own databases and buckets, so pytest starts as before.
+echo "== restore drill (pg_dump and a copy of the bucket, restored into fresh ones and compared)"
+$BIN/python scripts/restore_drill.py
+
 echo "== pytest (PostgreSQL, Redis, a real Celery worker, Chromium with axe)"
 set +e
 $BIN/python -m pytest "$@"
