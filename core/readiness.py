@@ -30,13 +30,10 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, wait
 
-import redis
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, connections
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +69,11 @@ def check_redis(timeout: float) -> None:
     """``PING`` on ``REDIS_URL``, with a fresh client that gives up after ``timeout``."""
     if not settings.REDIS_URL:
         raise _NotConfigured
+    # Imported here, on the first probe: not at every process's start.
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     client = redis.Redis.from_url(
         settings.REDIS_URL,
         socket_connect_timeout=timeout,
