@@ -43,6 +43,11 @@ def _check(settings_module: str, **env) -> subprocess.CompletedProcess:
         ("IMPORT_MAX_ROWS", "many", "Environment variable IMPORT_MAX_ROWS has an invalid value"),
         ("AGREEMENT_REMINDER_DAYS", "0", "AGREEMENT_REMINDER_DAYS must be at least 1."),
         (
+            "READINESS_TIMEOUT_SECONDS",
+            "0",
+            "READINESS_TIMEOUT_SECONDS must be between 0.1 and 30.",
+        ),
+        (
             "EVALUATION_SEAL_KEYS",
             "not-a-key",
             "EVALUATION_SEAL_KEYS cannot seal and open: key 1 is",

@@ -392,6 +392,12 @@ CELERY_BEAT_SCHEDULE = {
 # Pending outbox rows older than this are sent again by the sweeper.
 OUTBOX_RETRY_AFTER_SECONDS = _env("OUTBOX_RETRY_AFTER_SECONDS", int, 30)
 
+# /healthz/ready/ (core.readiness): the longest it waits for the database, Redis and the
+# private storage, checked at once. Keep it below the load balancer's probe timeout.
+READINESS_TIMEOUT_SECONDS = _env("READINESS_TIMEOUT_SECONDS", float, 3.0)
+if not 0.1 <= READINESS_TIMEOUT_SECONDS <= 30:
+    raise ImproperlyConfigured("READINESS_TIMEOUT_SECONDS must be between 0.1 and 30.")
+
 # --- Security headers (strict by default; production adds HTTPS) ------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

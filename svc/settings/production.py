@@ -42,6 +42,8 @@ if sealing.DEV_KEY in EVALUATION_SEAL_KEYS:  # noqa: F405
 
 SECURE_SSL_REDIRECT = _env("SECURE_SSL_REDIRECT", bool, True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer probes the nodes' health URLs over plain HTTP, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/"]
 SECURE_HSTS_SECONDS = _env("SECURE_HSTS_SECONDS", int, 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -410,6 +410,9 @@ MATRIX: dict[str, Row] = {
     ),
     "core:health": Row(kind="public"),
     "core:health_db": Row(kind="public"),
+    "core:health_ready": Row(
+        kind="public", notes="JSON for the load balancer; each check's state (test_readiness)"
+    ),
     "core:favicon": Row(kind="public", ok_status=301, notes="redirects to the static icon"),
     "svc:organisation_home": Row(allowed=ALL_ROLES, ok_status=302),
     "svc:hr_start": Row(allowed=frozenset({Role.HR})),
