@@ -259,15 +259,15 @@ def organisations_page(
 def overview_key(*, query: str, page_number, now: dt.datetime | None = None) -> str:
     """The cache key of one page of the overview (``console.views.HomeView``).
 
-    It names the set of organisations and programs (their count and newest id: one
+    It names the set of organisations and programs (their count and newest id: two
     queries), so a new organisation or program shows at once; and the minute, so every
-    other figure is at most a minute old. The search text is hashed (any length, any
-    characters)."""
+    other figure is at most a minute old. The search text and the page asked for are
+    hashed as given (any length, any characters: ``Paginator.get_page`` makes "-1" the
+    last page and "x" the first, so only the text itself names what it shows)."""
     now = now or timezone.now()
     organisations = Organisation.objects.aggregate(n=Count("pk"), newest=Max("pk"))
     programs = Program.objects.aggregate(n=Count("pk"), newest=Max("pk"))
-    digest = hashlib.sha256(query.strip().encode()).hexdigest()[:16]
-    page = str(page_number) if str(page_number).isdigit() else "1"
+    digest = hashlib.sha256(f"{query.strip()}\0{page_number}".encode()).hexdigest()[:16]
     return ":".join(
         [
             "console:overview",
@@ -275,7 +275,6 @@ def overview_key(*, query: str, page_number, now: dt.datetime | None = None) -> 
             f"{programs['n']}-{programs['newest']}",
             str(int(now.timestamp()) // OVERVIEW_SECONDS),
             translation.get_language() or "",
-            page,
             digest,
         ]
     )

@@ -117,6 +117,10 @@ def test_the_overview_lists_every_organisation_with_its_programs_in_figures(
 
 def test_the_console_shows_no_agreement_text_free_text_or_mean_under_k(client, operator, orebro):
     program, _setup, _starts = _running_program(orebro)
+    # Surnames no one else in the data has: a factory name may be the HR coordinator's too.
+    for number, enrollment in enumerate(_setup.enrollments):
+        enrollment.person.last_name = f"Deltagarsson{number}"
+        enrollment.person.save(update_fields=["last_name"])
     client.force_login(operator)
 
     pages = [client.get(HOME), client.get(_detail(orebro))]
@@ -271,3 +275,16 @@ def test_the_overview_is_cached_per_language_and_search(client, operator, orebro
     operator.save(update_fields=["language"])
     english = parse(client.get(HOME))
     assert "No programs yet." in english.texts("section[data-organisation=vastmanland] p")
+
+
+def test_a_page_number_out_of_range_does_not_stand_in_for_the_first_page(client, operator):
+    for n in range(21):
+        OrganisationFactory(name=f"Kommun {n:02}", slug=f"kommun-{n:02}")
+    client.force_login(operator)
+
+    last = parse(client.get(HOME, {"page": "-1"})).texts("section[data-organisation] h2")
+    first = parse(client.get(HOME, {"page": "1"})).texts("section[data-organisation] h2")
+
+    assert last == ["Kommun 20"]
+    assert first[:2] == ["Kommun 00", "Kommun 01"]
+    assert len(first) == 20
