@@ -3,22 +3,25 @@
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from .models import ManagerImport, Organisation, Person, User
+from .models import Consultant, ManagerImport, Membership, Organisation, Person, User
 
 
 def organisations_for(*, user: User) -> QuerySet[Organisation]:
-    """Every organisation in which the user holds any role, stored or derived."""
+    """Every organisation in which the user holds any role, stored or derived.
+
+    Three ``IN`` subqueries, each on an index of the user, rather than joining the
+    three relations and removing the duplicates with DISTINCT: at national scale
+    (150,000 managers) the join read every person of every organisation, about
+    200 ms on every start page, for a user with no organisation as much as for any.
+    """
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return (
-        Organisation.objects.filter(
-            Q(memberships__user=user)
-            | Q(people__user=user, people__active=True)
-            | Q(consultants__user=user)
-        )
-        .distinct()
-        .order_by("name")
-    )
+    consultant_of = Consultant.organisations.through.objects.filter(consultant__user=user)
+    return Organisation.objects.filter(
+        Q(pk__in=Membership.objects.filter(user=user).values("organisation_id"))
+        | Q(pk__in=Person.objects.filter(user=user, active=True).values("organisation_id"))
+        | Q(pk__in=consultant_of.values("organisation_id"))
+    ).order_by("name")
 
 
 # --- The manager registry -----------------------------------------------------------------
