@@ -265,13 +265,16 @@ def group_process_leaders(*, group: Group) -> list[Consultant]:
     page then names them rather than "not assigned". (Who may open the group, as one of
     either, is ``scheduling.groups_visible_to``.)
     """
-    named = Group.process_leaders.through.objects.filter(
-        group_id=group.pk, consultant_id=OuterRef("pk")
-    )
+    # Two IN subqueries on the group's indexes, not a join through every consultant's
+    # groups and sessions made unique by DISTINCT (~200 ms at national scale).
+    named_for_group = Group.process_leaders.through.objects.filter(group_id=group.pk)
+    leading_sessions = Session.objects.filter(group_id=group.pk, process_leader__isnull=False)
     leaders = list(
-        Consultant.objects.filter(Q(groups=group) | Q(sessions__group=group))
-        .annotate(named=Exists(named))
-        .distinct()
+        Consultant.objects.filter(
+            Q(pk__in=named_for_group.values("consultant_id"))
+            | Q(pk__in=leading_sessions.values("process_leader_id"))
+        )
+        .annotate(named=Exists(named_for_group.filter(consultant_id=OuterRef("pk"))))
         .order_by("name")
     )
     return [leader for leader in leaders if leader.named] or leaders

@@ -11,13 +11,12 @@ from django.views.generic import TemplateView
 from core.language import cookie_language
 from participants.access import (
     OrganisationRoleMixin,
-    is_platform_operator,
     organisation_and_roles_or_404,
     sign_in_again,
 )
 from participants.accounts import pending_confirmations
 from participants.models import Consultant, LoginConfirmation, Role
-from participants.selectors import organisations_for
+from participants.selectors import start_facts
 from participants.signin import sign_in_covers, signed_in_with_password
 from programs.selectors import current_enrollment_for_user, programs_for_organisation
 from statements.views import first_login_notice
@@ -47,20 +46,23 @@ def start_url_for(*, user, organisation, roles=None) -> str | None:
 @login_required
 def home(request):
     """Send the user to their start page, or let them pick an organisation."""
-    organisations = list(organisations_for(user=request.user))
+    # One query for what this page needs of the login (the floor of every logged-in page).
+    facts = start_facts(user=request.user)
+    organisations = facts.organisations
     confirmations = []
     if signed_in_with_password(request):
-        confirmations = list(
-            pending_confirmations()
-            .filter(user=request.user)
-            .exclude(kind=LoginConfirmation.Kind.EMAIL)
-        )
+        if facts.confirmations_waiting:
+            confirmations = list(
+                pending_confirmations()
+                .filter(user=request.user)
+                .exclude(kind=LoginConfirmation.Kind.EMAIL)
+            )
     else:
         # Signed in by an organisation's provider: that organisation's business only.
         organisations = [o for o in organisations if sign_in_covers(request, o)]
     # The platform operator starts in the console; one who also holds roles in an
     # organisation chooses between them here.
-    operator = is_platform_operator(request.user)
+    operator = facts.platform_operator
     if operator:
         request.platform_operator = True
         if not organisations and not confirmations:
@@ -76,7 +78,7 @@ def home(request):
             "organisations": organisations,
             "confirmations": confirmations,
             "operator": operator,
-            "is_consultant": Consultant.objects.filter(user=request.user).exists(),
+            "is_consultant": facts.consultant,
         },
     )
 

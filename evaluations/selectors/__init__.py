@@ -24,6 +24,7 @@ from .answering import (
     OpenEvaluation,
     answer_state,
     form_content,
+    form_content_for_module,
     open_evaluations_for,
     participant_session_or_404,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "current_version",
     "effect_summary",
     "form_content",
+    "form_content_for_module",
     "forms_of_program",
     "groups_led_by",
     "missing_respondents",

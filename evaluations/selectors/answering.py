@@ -85,18 +85,29 @@ def answer_state(
     """Whether this participant may answer this session's evaluation now, and if not, why.
 
     Uses ``enrollment.answer_facts`` when ``participant_session_or_404`` loaded
-    them for this session, unless ``fresh``; else two queries.
+    them for this session, unless ``fresh``; else one query.
     """
     now = now or timezone.now()
     facts = getattr(enrollment, "answer_facts", None)
     if fresh or facts is None or facts.session_id != session.pk:
-        facts = AnswerFacts(
-            session_id=session.pk,
-            answered=Completion.objects.filter(enrollment=enrollment, session=session).exists(),
-            present=Attendance.objects.filter(
-                enrollment=enrollment, session=session, status=Attendance.Status.PRESENT
-            ).exists(),
-        )
+        answered, present = (
+            Enrollment.objects.filter(pk=enrollment.pk)
+            .annotate(
+                answered=Exists(
+                    Completion.objects.filter(enrollment=OuterRef("pk"), session=session)
+                ),
+                present=Exists(
+                    Attendance.objects.filter(
+                        enrollment=OuterRef("pk"),
+                        session=session,
+                        status=Attendance.Status.PRESENT,
+                    )
+                ),
+            )
+            .values_list("answered", "present")
+            .first()
+        ) or (False, False)
+        facts = AnswerFacts(session_id=session.pk, answered=answered, present=present)
     if facts.answered:
         return AnswerState.ANSWERED
     attended = facts.present and takes_part(enrollment, session)
@@ -171,6 +182,39 @@ def form_content(*, form: EvaluationForm, version: FormVersion | None = None) ->
         questions = list(version.questions.order_by("order"))
     themes = (
         list(EffectTheme.objects.filter(program_id=form.module.program_id).order_by("order"))
+        if form.collects_effects
+        else []
+    )
+    return FormContent(form=form, version=version, questions=questions, themes=themes)
+
+
+def form_content_for_module(*, module, version_id: int | None = None) -> FormContent | None:
+    """What ``form_content`` gives for the module's form, in one query (two when the form
+    collects effects): the version ``version_id`` if it is one of this module's form, else
+    the newest. None when that is not found with questions (no form yet, an unknown
+    version, a version without questions): then ask ``form_content`` after
+    ``evaluation_form_ensure``, as before.
+
+    The questions come with their version and its form: the answer page's GET and POST
+    read no form or version of their own.
+    """
+    versions = FormVersion.objects.filter(form__module_id=module.pk)
+    if version_id is not None:
+        chosen = versions.filter(pk=version_id).values("pk")
+    else:
+        chosen = versions.order_by("-number").values("pk")[:1]
+    questions = list(
+        Question.objects.filter(version__in=Subquery(chosen))
+        .select_related("version__form")
+        .order_by("order")
+    )
+    if not questions:
+        return None
+    version = questions[0].version
+    form = version.form
+    form.module = module  # the caller's instance: no query for it
+    themes = (
+        list(EffectTheme.objects.filter(program_id=module.program_id).order_by("order"))
         if form.collects_effects
         else []
     )

@@ -68,3 +68,46 @@ def test_review_queue_leaves_out_open_and_small_sessions(program):
 
     assert {t.session_id for t in queue} == {big.sessions[1].pk}
     assert queue.count() == 5
+
+
+# --- The form to answer, in one query (form_content_for_module) ----------------------------
+
+
+def test_the_form_for_a_module_is_what_form_content_gives_in_one_query(
+    org, django_assert_num_queries
+):
+    from evaluations.models import FormVersion, Question
+    from evaluations.selectors import form_content, form_content_for_module
+    from evaluations.services import evaluation_form_ensure
+
+    program = make_program(org)
+    first, last = program.modules.get(order=1), program.modules.get(order=4)
+    assert form_content_for_module(module=first) is None  # no form yet: ensure it first
+    form = evaluation_form_ensure(module=first)
+    old = form.versions.get()
+    new = FormVersion.objects.create(form=form, number=2)
+    Question.objects.create(
+        version=new, order=1, kind=Question.Kind.TEXT, text="Vad tar du med dig?"
+    )
+
+    with django_assert_num_queries(1):
+        newest = form_content_for_module(module=first)
+    expected = form_content(form=form)
+    assert (newest.form.pk, newest.version.pk, newest.themes) == (form.pk, new.pk, [])
+    assert newest.questions == expected.questions
+    assert newest.form.module is first
+
+    chosen = form_content_for_module(module=first, version_id=old.pk)
+    assert chosen.version == old
+    assert chosen.questions == form_content(form=form, version=old).questions
+    assert len(chosen.questions) == 7  # the default questions
+
+    # Another module's version, or one that does not exist: not this form's.
+    last_form = evaluation_form_ensure(module=last)
+    assert form_content_for_module(module=first, version_id=last_form.versions.get().pk) is None
+    assert form_content_for_module(module=first, version_id=new.pk + 1000) is None
+
+    with django_assert_num_queries(2):  # the last module collects effects: and its themes
+        effects = form_content_for_module(module=last)
+    assert [t.name for t in effects.themes] == [t.name for t in form_content(form=last_form).themes]
+    assert len(effects.themes) == 3

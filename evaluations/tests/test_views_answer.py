@@ -276,3 +276,46 @@ def test_session_of_another_group_is_404_for_a_participant(client, org, program,
     response = client.get(_answer_url(org, foreign))
 
     assert response.status_code == 404
+
+
+# --- What answering costs: the queries of the form's GET and POST ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("modules", "number", "fieldsets", "get_queries", "post_queries"),
+    [
+        # session, login, roles, session + enrollment, the questions with their version and
+        # form; the POST adds the fresh answer state and the transaction's two rows.
+        ((1, 2), 1, 5, 6, 11),
+        # The last module also reads the program's effect themes (three effect entries).
+        ((4,), 4, 8, 7, 12),
+    ],
+)
+def test_the_form_costs_a_fixed_number_of_queries(
+    client,
+    org,
+    program,
+    django_assert_num_queries,
+    modules,
+    number,
+    fieldsets,
+    get_queries,
+    post_queries,
+):
+    setup = make_group(program=program, size=3, modules=modules)
+    client.force_login(participant_login(setup.enrollments[0], "fraga@orebro.test"))
+    session = setup.sessions[number]
+    data = _post_data(session)  # the form exists (evaluation_form_ensure)
+
+    with django_assert_num_queries(get_queries):
+        page = client.get(_answer_url(org, session))
+    assert page.status_code == 200
+    assert page.content.decode().count("<fieldset") == fieldsets
+
+    with django_assert_num_queries(post_queries) as captured:
+        response = client.post(_answer_url(org, session), data)
+    assert response.status_code == 302
+    assert Completion.objects.filter(session=session).count() == 1
+    assert SealedAnswers.objects.filter(session=session).count() == 1
+    statements = [q["sql"].split()[0] for q in captured.captured_queries]
+    assert statements.count("INSERT") == 2

@@ -50,10 +50,16 @@ class AnswerView(OrganisationRoleMixin, TemplateView):
         return self.render_to_response(self.get_context_data())
 
     def _content(self, version_id=None):
-        form = services.evaluation_form_ensure(module=self.session.module)
+        version_id = int(version_id) if version_id and str(version_id).isdigit() else None
+        module = self.session.module
+        # One query for the form as it stands (two with effects); the rest only if missing.
+        content = selectors.form_content_for_module(module=module, version_id=version_id)
+        if content is not None:
+            return content
+        form = services.evaluation_form_ensure(module=module)
         version = None
-        if version_id and str(version_id).isdigit():
-            version = FormVersion.objects.filter(form=form, pk=int(version_id)).first()
+        if version_id is not None:
+            version = FormVersion.objects.filter(form=form, pk=version_id).first()
         return selectors.form_content(form=form, version=version)
 
     def get(self, request, *args, **kwargs):

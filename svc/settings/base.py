@@ -196,6 +196,8 @@ SESSION_IDLE_MINUTES = _env("SESSION_IDLE_MINUTES", int, 30)
 if SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be at least 1.")
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Django's database store, its sessions read by a query written once (core.sessions).
+SESSION_ENGINE = "core.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
