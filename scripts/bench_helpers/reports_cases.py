@@ -118,18 +118,6 @@ def prepare_reports_on_two_workers(ctx=None):
     return run
 
 
-def national_scale_dashboard_url() -> str:
-    """The dashboard of the largest synthetic organisation's program (after ``seed_scale``)."""
-    from django.urls import reverse
-
-    from participants.models import Organisation
-    from programs.models import Program
-
-    org = Organisation.objects.get(slug="skala-001")
-    program = Program.objects.filter(organisation=org).order_by("-starts_on").first()
-    return reverse("reports:dashboard", kwargs={"org": org.slug, "program_id": program.pk})
-
-
 def measure(case, *, repeats=5) -> list[float]:
     """Run one prepared case ``repeats`` times (after one warm-up) and return the seconds."""
     run = case()

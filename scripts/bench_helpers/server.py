@@ -193,6 +193,24 @@ class Gunicorn:
             os.killpg(proc.pid, signal.SIGKILL)  # its own session: master and workers
             proc.wait(timeout=5)
 
+    def worker_pids(self) -> list[int]:
+        """The master's children (its workers), from /proc."""
+        if self.proc is None:
+            return []
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # pid (comm) state ppid ...: comm may hold spaces, so split after the ")".
+            fields = stat.rpartition(")")[2].split()
+            if len(fields) > 1 and int(fields[1]) == self.proc.pid:
+                pids.append(int(entry.name))
+        return sorted(pids)
+
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
