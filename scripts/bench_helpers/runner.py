@@ -162,7 +162,7 @@ def _run_http(case: HttpCase, ctx: Context, result: Result):
         raise BenchError("gunicorn is not running any more")
     headers: dict[str, str] = {}
     if case.setup is not None:
-        with _stage(result, "setup"), _alarm(600, "setup"):
+        with _stage(result, "setup"), _alarm(1200, "setup"):  # seeds the national scale
             headers = dict(case.setup(ctx))
     # A path may depend on what setup created (e.g. an object id): then it is a callable.
     path = case.path(ctx) if callable(case.path) else case.path
