@@ -30,6 +30,7 @@ def run_peak(case: PeakCase, ctx, result: Result) -> None:
         f"({plan.offered_rate:.1f} req/s), {case.threads} wrk threads of one connection each"
     )
 
+    ctx.server.wait_idle()
     started = time.perf_counter()
     outcome = peak.run(plan, url=ctx.base_url + "/", directory=ctx.logdir / "peak", wrk_run=wrk.run)
     result.stages["measure"] = time.perf_counter() - started

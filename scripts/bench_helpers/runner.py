@@ -172,6 +172,8 @@ def _run_http(case: HttpCase, ctx: Context, result: Result):
     if script_text is None and (case.method != "GET" or case.body is not None):
         script_text = wrk.lua_for_request(case.method, case.body, case.content_type)
 
+    with _stage(result, "wait for idle"):
+        ctx.server.wait_idle()
     if case.lua is None:
         with _stage(result, "probe"):
             probe_headers = dict(headers)
@@ -209,8 +211,12 @@ def _run_http(case: HttpCase, ctx: Context, result: Result):
         if ctx.load.warmup_s > 0:
             with _stage(result, "warm-up"):
                 wrk.run(url, duration_s=ctx.load.warmup_s, script=script, **load)
+            with _stage(result, "drain"):
+                ctx.server.wait_idle()  # the warm-up's queued requests are not measured
         with _stage(result, "measure"):
             run = wrk.run(url, duration_s=duration, script=script, **load)
+        with _stage(result, "drain after"):
+            ctx.server.wait_idle()
 
     problems = []
     if run.requests == 0 or run.requests_per_s <= 0:
