@@ -7,6 +7,8 @@ and returns what to time (TimedCase) or the headers to send (HttpCase setup).
 from __future__ import annotations
 
 import itertools
+import os
+from dataclasses import dataclass
 
 IMPORT_ROWS = 10_000
 _counter = itertools.count(1)
@@ -57,20 +59,108 @@ def prepare_compose(ctx):
     return bench_compose_2000
 
 
-def national_scale_hr_headers(ctx) -> dict[str, str]:
-    """Seed 150,000 managers over 310 organisations (once) and log in the largest one's HR."""
-    ctx.django()
-    from demo.scale import seed_scale
-    from participants.models import Membership, Organisation, Role
+# --- National scale: seed_scale's 150,000 managers in 310 organisations -------------------
 
-    if not Organisation.objects.filter(slug="skala-001").exists():
+NATIONAL_MANAGERS = 150_000
+NATIONAL_ORGANISATIONS = 310
+
+
+def scale_size() -> tuple[int, int]:
+    """(managers, organisations) that ``seed_scale`` writes: 150,000 over 310.
+
+    FOR DEVELOPMENT ONLY: the environment variables BENCH_SCALE_MANAGERS and
+    BENCH_SCALE_ORGANISATIONS make it smaller, so that a line can be tried in
+    seconds. The bench then says so above its table (``development_scale``):
+    such figures are not the national scale's. ``make bench`` never sets them.
+    """
+    managers = int(os.environ.get("BENCH_SCALE_MANAGERS") or NATIONAL_MANAGERS)
+    organisations = int(os.environ.get("BENCH_SCALE_ORGANISATIONS") or NATIONAL_ORGANISATIONS)
+    return managers, organisations
+
+
+def development_scale() -> str | None:
+    """A warning for the output when the scale is not the national one, else None."""
+    managers, organisations = scale_size()
+    if (managers, organisations) == (NATIONAL_MANAGERS, NATIONAL_ORGANISATIONS):
+        return None
+    return (
+        f"DEVELOPMENT SCALE (BENCH_SCALE_MANAGERS/BENCH_SCALE_ORGANISATIONS): {managers:,} "
+        f"managers in {organisations} organisations, not the national scale; the "
+        "national-scale lines are not comparable with their targets."
+    )
+
+
+_national: dict = {}
+
+
+def largest_organisation(ctx=None):
+    """Seed the national scale (once) and return its largest organisation, with results.
+
+    The largest by managers (with seed 2015 that is skala-145, 9,096 of the 150,000),
+    not the first: every national-scale line loads the heaviest organisation. Its
+    program gets evaluation results (the demo's ``seed_demo_evaluations``: most of
+    those present answer every closed session), so the results page, the dashboard and
+    the overview have figures to show. Then the planner's statistics are refreshed.
+    """
+    if "org" in _national:
+        return _national["org"]
+    if ctx is not None:
+        ctx.django()
+    from django.db.models import Count
+
+    from demo.evaluations import seed_demo_evaluations
+    from demo.scale import seed_scale
+    from demo.scale_writer import SLUG_PREFIX
+    from evaluations.models import Completion
+    from participants.models import Organisation
+
+    scale = Organisation.objects.filter(slug__startswith=SLUG_PREFIX)
+    seeded = False
+    if not scale.exists():
+        managers, organisations = scale_size()
         # Called directly: the bench runs the production settings, without the demo app.
-        seed_scale(managers=150_000, organisations=310, replace=False, seed=2015)
+        seed_scale(managers=managers, organisations=organisations, replace=False, seed=2015)
+        seeded = True
+    org = scale.annotate(size=Count("people")).order_by("-size", "slug").first()
+    program = org.programs.order_by("-starts_on", "pk").first()
+    if not Completion.objects.filter(session__group__round__program=program).exists():
+        seed_demo_evaluations(program=program)
+        seeded = True
+    if seeded:
         analyze()
-    org = Organisation.objects.get(slug="skala-001")
-    headers = ctx.logged_in_headers("bench-hr@skala.example", full_name="Bänk HR")
+    _national.update(org=org, program=program)
+    return org
+
+
+def largest_program(ctx=None):
+    largest_organisation(ctx)
+    return _national["program"]
+
+
+def largest_group():
+    """The group with the most members in the largest organisation's program."""
+    from django.db.models import Count
+
+    from programs.models import Group
+
+    if "group" not in _national:
+        _national["group"] = (
+            Group.objects.filter(round__program=largest_program())
+            .annotate(size=Count("enrollments"))
+            .order_by("-size", "pk")
+            .first()
+        )
+    return _national["group"]
+
+
+def national_scale_hr_headers(ctx) -> dict[str, str]:
+    """Seed the national scale (once) and log in the largest organisation's HR."""
     from django.contrib.auth import get_user_model
 
+    from participants.models import Membership, Role
+
+    org = largest_organisation(ctx)
+    headers = ctx.logged_in_headers("bench-hr@skala.example", full_name="Bänk HR")
     user = get_user_model().objects.get(email="bench-hr@skala.example")
     Membership.objects.get_or_create(user=user, organisation=org, role=Role.HR)
     return headers
@@ -78,7 +168,7 @@ def national_scale_hr_headers(ctx) -> dict[str, str]:
 
 def national_scale_operator_headers(ctx) -> dict[str, str]:
     """Seed the national scale (once) and log in a platform operator (issue 18's console)."""
-    national_scale_hr_headers(ctx)
+    largest_organisation(ctx)
     from django.contrib.auth import get_user_model
 
     from participants.models import PlatformOperator
@@ -89,12 +179,52 @@ def national_scale_operator_headers(ctx) -> dict[str, str]:
     return headers
 
 
-def national_scale_program_url() -> str:
-    from participants.models import Organisation
+def national_scale_participant_headers(ctx) -> dict[str, str]:
+    """Log in one participant of the largest group at national scale (a login of their own)."""
+    from django.contrib.auth import get_user_model
 
-    org = Organisation.objects.get(slug="skala-001")
-    program = org.programs.order_by("pk").first()
+    largest_organisation(ctx)
+    enrollment = largest_group().enrollments.select_related("person").order_by("pk").first()
+    person = enrollment.person
+    user, _ = get_user_model().objects.get_or_create(
+        email="bench-deltagare@skala.example", defaults={"full_name": person.full_name}
+    )
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user"])
+    return ctx.logged_in_headers(user.email)
+
+
+def national_scale_program_url() -> str:
+    org, program = largest_organisation(), largest_program()
     return f"/o/{org.slug}/program/{program.pk}/"
+
+
+def national_scale_dashboard_url() -> str:
+    from django.urls import reverse
+
+    kwargs = {"org": largest_organisation().slug, "program_id": largest_program().pk}
+    return reverse("reports:dashboard", kwargs=kwargs)
+
+
+def national_scale_group_url() -> str:
+    from django.urls import reverse
+
+    kwargs = {"org": largest_organisation().slug, "group_id": largest_group().pk}
+    return reverse("programs:group_detail", kwargs=kwargs)
+
+
+def national_scale_results_url() -> str:
+    from django.urls import reverse
+
+    kwargs = {"org": largest_organisation().slug, "program_id": largest_program().pk}
+    return reverse("evaluations:results", kwargs=kwargs)
+
+
+def national_scale_my_program_url() -> str:
+    from django.urls import reverse
+
+    return reverse("svc:participant_start", kwargs={"org": largest_organisation().slug})
 
 
 def analyze() -> None:
@@ -116,17 +246,62 @@ def analyze() -> None:
 EVALUATION_PARTICIPANTS = 8000
 
 
-def _evaluation_fixture(ctx):
-    """An organisation with one open session and many participants who attended it.
+def session_cookies(users) -> list[str]:
+    """A logged-in session for each user, written straight into the session table.
 
-    Returns (answer path, per-participant Cookie headers, CSRF token, POST body).
+    Much faster than a login per user; the session holds what ``auth.login`` writes
+    for the model backend (a session without a sign-in record counts as a password
+    session, see ``participants.signin``).
     """
     import datetime as dt
 
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session as StoredSession
+    from django.utils import timezone
+
+    sessions = []
+    expires = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    for user in users:
+        data = {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": user.get_session_auth_hash(),
+        }
+        key = SessionStore()._get_new_session_key()
+        sessions.append(
+            StoredSession(session_key=key, session_data=SessionStore().encode(data),
+                          expire_date=expires)
+        )  # fmt: skip
+    StoredSession.objects.bulk_create(sessions)
+    return [f"{settings.SESSION_COOKIE_NAME}={stored.session_key}" for stored in sessions]
+
+
+@dataclass
+class EvaluationFixture:
+    """One open session with many participants who attended it, each logged in."""
+
+    slug: str
+    session_id: int
+    path: str
+    enrollment_ids: list[int]
+    cookies: list[str]
+    version_id: int
+    scale_question_ids: list[int]
+
+    def body(self, first_rating: int = 5) -> str:
+        """The POST of a full answer: the first scale question ``first_rating``, others 5."""
+        fields = [f"version={self.version_id}"]
+        for n, question_id in enumerate(self.scale_question_ids):
+            fields.append(f"q{question_id}={first_rating if n == 0 else 5}")
+        return "&".join(fields)
+
+
+def evaluation_fixture(ctx, participants: int = EVALUATION_PARTICIPANTS) -> EvaluationFixture:
+    """A new organisation with one open session and ``participants`` who attended it."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from evaluations import selectors
@@ -153,7 +328,7 @@ def _evaluation_fixture(ctx):
     user_model = get_user_model()
     users = user_model.objects.bulk_create(
         user_model(email=f"deltagare{n}@{slug}.example", full_name=f"Deltagare {n}")
-        for n in range(EVALUATION_PARTICIPANTS)
+        for n in range(participants)
     )
     people = Person.objects.bulk_create(
         Person(organisation=org, employee_number=str(n), first_name="D", last_name=str(n),
@@ -166,29 +341,24 @@ def _evaluation_fixture(ctx):
     Attendance.objects.bulk_create(
         Attendance(enrollment=e, session=session, status="present") for e in enrollments
     )
-    sessions = []
-    expires = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    for user in users:
-        data = {
-            "_auth_user_id": str(user.pk),
-            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
-            "_auth_user_hash": user.get_session_auth_hash(),
-        }
-        key = SessionStore()._get_new_session_key()
-        sessions.append(
-            StoredSession(session_key=key, session_data=SessionStore().encode(data),
-                          expire_date=expires)
-        )  # fmt: skip
-    StoredSession.objects.bulk_create(sessions)
-    cookies = [f"{settings.SESSION_COOKIE_NAME}={stored.session_key}" for stored in sessions]
+    cookies = session_cookies(users)
     analyze()
     content = selectors.form_content(form=evaluation_form_ensure(module=module))
-    fields = [f"version={content.version.pk}"]
-    for question in content.questions:
-        if question.kind == "scale":
-            fields.append(f"q{question.pk}=5")
-    path = f"/o/{slug}/utvardering/{session.pk}/"
-    return path, cookies, "&".join(fields)
+    return EvaluationFixture(
+        slug=slug,
+        session_id=session.pk,
+        path=f"/o/{slug}/utvardering/{session.pk}/",
+        enrollment_ids=[e.pk for e in enrollments],
+        cookies=cookies,
+        version_id=content.version.pk,
+        scale_question_ids=[q.pk for q in content.questions if q.kind == "scale"],
+    )
+
+
+def _evaluation_fixture(ctx):
+    """(answer path, per-participant Cookie headers, POST body) for the submit line."""
+    fixture = evaluation_fixture(ctx)
+    return fixture.path, fixture.cookies, fixture.body()
 
 
 def evaluation_submit_lua(ctx) -> str:

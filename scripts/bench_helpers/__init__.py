@@ -2,34 +2,48 @@
 
 from .cases import (
     DEFAULT_HTTP_BASELINE,
+    AllOf,
     HttpCase,
+    PeakCase,
     Result,
     Target,
     TimedCase,
+    WorkerRssCase,
+    all_of,
     p99_at_most,
+    p99_below,
     ratio_at_least,
     ratio_at_most,
     value_at_least,
     value_at_most,
+    value_below,
+    zero,
 )
-from .report import resolve, stage_summary, table
+from .report import is_missed, log_line, resolve, stage_summary, table
 from .runner import Context, LoadSettings, merge_headers, run_case
 from .server import ROOT, BenchError, Gunicorn, bench_env, prepare
 
 __all__ = [
     "DEFAULT_HTTP_BASELINE",
     "ROOT",
+    "AllOf",
     "BenchError",
     "Context",
     "Gunicorn",
     "HttpCase",
     "LoadSettings",
+    "PeakCase",
     "Result",
     "Target",
     "TimedCase",
+    "WorkerRssCase",
+    "all_of",
     "bench_env",
+    "is_missed",
+    "log_line",
     "merge_headers",
     "p99_at_most",
+    "p99_below",
     "prepare",
     "ratio_at_least",
     "ratio_at_most",
@@ -39,4 +53,6 @@ __all__ = [
     "table",
     "value_at_least",
     "value_at_most",
+    "value_below",
+    "zero",
 ]

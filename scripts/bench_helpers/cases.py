@@ -23,48 +23,88 @@ if TYPE_CHECKING:
 DEFAULT_HTTP_BASELINE = "trivial view"
 
 
+# How a figure is named in a target's text ("p99 < 100 ms"); others print bare.
+_FIGURE_PREFIX = {"p99_ms": "p99 ", "ratio": "", "value": ""}
+_SIGNS = {">=": "≥", "<=": "≤", "<": "<", ">": ">", "==": "="}
+
+
 @dataclass(frozen=True)
 class Target:
     """A pass/fail line for one measured figure.
 
-    ``on`` is what is compared: "ratio" (value / baseline), "value" (in the case's
-    display unit) or "p99_ms" (HTTP cases). ``op`` is ">=" or "<=".
-    ``style`` only changes how the limit is printed: "x" (3×), "%" (40 %) or "unit".
+    ``on`` names the figure compared: "ratio" (value / baseline), "value" (in the
+    case's display unit), "p99_ms" (HTTP cases), or any key a runner puts in
+    ``Result.figures`` (the peak-load stage: "rate_share", "errors", "lost", ...).
+    ``op`` is ">=", "<=", ">", "<" or "==". ``style`` only changes how the limit is
+    printed: "x" (0.5×), "%" (40 %) or "unit"; ``text`` replaces the whole printed
+    target (e.g. "0 errors").
     """
 
     on: str
     op: str
     limit: float
     style: str = "x"
+    text: str = ""
 
     def __post_init__(self):
-        if self.on not in {"ratio", "value", "p99_ms"}:
-            raise ValueError(f"Target.on must be ratio, value or p99_ms, not {self.on!r}")
-        if self.op not in {">=", "<="}:
-            raise ValueError(f"Target.op must be >= or <=, not {self.op!r}")
+        if not self.on or not self.on.replace("_", "").isalnum():
+            raise ValueError(f"Target.on must name a figure, not {self.on!r}")
+        if self.op not in _SIGNS:
+            raise ValueError(f"Target.op must be one of {sorted(_SIGNS)}, not {self.op!r}")
 
     def describe(self, unit: str) -> str:
-        sign = "≥" if self.op == ">=" else "≤"
+        if self.text:
+            return self.text
+        sign = _SIGNS[self.op]
         if self.style == "%":
             limit = f"{self.limit * 100:g} %"
         elif self.style == "x":
-            limit = f"{self.limit:g}×"
+            limit = f"{self.limit:.2f}×"
         else:
             limit = f"{self.limit:,g} {'ms' if self.on == 'p99_ms' else unit}"
-        prefix = "p99 " if self.on == "p99_ms" else ""
-        return f"{prefix}{sign} {limit}"
+        return f"{_FIGURE_PREFIX.get(self.on, self.on + ' ')}{sign} {limit}"
+
+    def parts(self) -> tuple[Target, ...]:
+        return (self,)
 
     def met(self, figure: float) -> bool:
-        return figure >= self.limit if self.op == ">=" else figure <= self.limit
+        return {
+            ">=": figure >= self.limit,
+            "<=": figure <= self.limit,
+            ">": figure > self.limit,
+            "<": figure < self.limit,
+            "==": figure == self.limit,
+        }[self.op]
 
 
-def ratio_at_least(limit: float, *, percent: bool = True) -> Target:
-    """E.g. ``ratio_at_least(0.40)`` prints "≥ 40 %" (of the baseline)."""
+@dataclass(frozen=True)
+class AllOf:
+    """Several targets that must all be met, e.g. a ratio and a p99 (printed with "and")."""
+
+    targets: tuple[Target, ...]
+
+    def __post_init__(self):
+        if not self.targets:
+            raise ValueError("AllOf needs at least one target")
+
+    def describe(self, unit: str) -> str:
+        return " and ".join(t.describe(unit) for t in self.targets)
+
+    def parts(self) -> tuple[Target, ...]:
+        return self.targets
+
+
+def all_of(*targets: Target) -> AllOf:
+    return AllOf(tuple(targets))
+
+
+def ratio_at_least(limit: float, *, percent: bool = False) -> Target:
+    """E.g. ``ratio_at_least(0.40)`` prints "≥ 0.40×" (of the baseline)."""
     return Target("ratio", ">=", limit, "%" if percent else "x")
 
 
 def ratio_at_most(limit: float, *, percent: bool = False) -> Target:
-    """E.g. ``ratio_at_most(3)`` prints "≤ 3×" (of the baseline)."""
+    """E.g. ``ratio_at_most(3)`` prints "≤ 3.00×" (of the baseline)."""
     return Target("ratio", "<=", limit, "%" if percent else "x")
 
 
@@ -76,8 +116,22 @@ def value_at_most(limit: float) -> Target:
     return Target("value", "<=", limit, "unit")
 
 
+def value_below(limit: float) -> Target:
+    """E.g. ``value_below(150)`` on a MiB case prints "< 150 MiB"."""
+    return Target("value", "<", limit, "unit")
+
+
 def p99_at_most(ms: float) -> Target:
     return Target("p99_ms", "<=", ms, "unit")
+
+
+def p99_below(ms: float) -> Target:
+    return Target("p99_ms", "<", ms, "unit")
+
+
+def zero(figure: str, text: str = "") -> Target:
+    """E.g. ``zero("errors")`` prints "0 errors"."""
+    return Target(figure, "==", 0, "unit", text or f"0 {figure}")
 
 
 @dataclass(frozen=True)
@@ -103,7 +157,7 @@ class HttpCase:
     lua: str | Callable[[Context], str] | None = None
     expect_status: int = 200
     allow_non_2xx: bool = False
-    target: Target | None = None
+    target: Target | AllOf | None = None
     # None: use the command-line defaults (-t2 -c16 -d5s).
     threads: int | None = None
     connections: int | None = None
@@ -136,7 +190,7 @@ class TimedCase:
     unit: str = "ms"
     baseline: str | None = None
     memory: str | None = None
-    target: Target | None = None
+    target: Target | AllOf | None = None
     max_seconds: float = 60.0
     timeout_s: float = 120.0
     note: str = ""
@@ -153,10 +207,49 @@ class TimedCase:
             raise ValueError(f"{self.name}: repeats must be between 1 and 10000")
 
 
+@dataclass(frozen=True)
+class WorkerRssCase:
+    """The peak RSS (VmHWM) of the gunicorn workers, read from /proc after the HTTP cases.
+
+    The value is the largest worker's peak in MiB; the details name every worker and
+    say whether one was replaced during the run (then its peak is not in the figure).
+    """
+
+    name: str
+    target: Target | AllOf | None = None
+    note: str = ""
+    baseline: str | None = None
+    kind: str = field(default="rss", init=False)
+
+    unit = "MiB"
+
+
+@dataclass(frozen=True)
+class PeakCase:
+    """A fixed-rate mix of requests over every role for a while, then a reconciliation
+    against the database (``bench_helpers.peak``).
+
+    ``prepare(ctx, duration_s)`` seeds what the mix needs and returns a ``peak.Plan``;
+    ``reconcile(plan, outcome)`` reads the database and returns a ``peak.Reconciliation``.
+    """
+
+    name: str
+    prepare: Callable[[Context, float], Any]
+    reconcile: Callable[[Any, Any], Any]
+    duration_s: float = 60.0
+    threads: int = 32
+    target: Target | AllOf | None = None
+    note: str = ""
+    baseline: str | None = None
+    kind: str = field(default="peak", init=False)
+
+    unit = "req/s"
+
+
 # Seconds -> display unit.
 UNIT_SCALE = {"s": 1.0, "ms": 1e3, "µs": 1e6}
 
-Case = HttpCase | TimedCase
+Case = HttpCase | TimedCase | WorkerRssCase | PeakCase
 
 
 @dataclass
@@ -172,6 +265,15 @@ class Result:
     stages: dict[str, float] = field(default_factory=dict)
     ratio: float | None = None
     verdict: str = ""
+    # Further figures a target may name (see Target.on), e.g. the peak stage's "errors".
+    figures: dict[str, float] = field(default_factory=dict)
+    # Markdown printed after the table (the peak stage's per-kind figures).
+    sections: list[str] = field(default_factory=list)
+
+    def figure(self, name: str) -> float | None:
+        if name in self.figures:
+            return self.figures[name]
+        return {"ratio": self.ratio, "value": self.value, "p99_ms": self.p99_ms}.get(name)
 
     @property
     def ok(self) -> bool:

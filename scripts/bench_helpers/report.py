@@ -2,7 +2,47 @@
 
 from __future__ import annotations
 
-from .cases import HttpCase, Result
+from .cases import HttpCase, PeakCase, Result
+
+MET = "met"
+MISSED = "**missed**"
+
+
+def _shown(name: str, figure: float, unit: str) -> str:
+    if name == "ratio":
+        return f"{figure:.2f}×"
+    if name == "p99_ms":
+        return f"p99 {figure:.1f} ms"
+    if name == "value":
+        return f"{figure:,.4g} {unit}"
+    if name == "rate_share":
+        return f"rate {figure * 100:.1f} %"
+    return f"{figure:,g} {name}"
+
+
+def verdict_of(result: Result) -> str:
+    """ "met", "**missed** (what missed)", "ERROR", "n/a ..." or "" (no target)."""
+    target = result.case.target
+    if target is None:
+        return "ERROR" if result.error is not None else ""
+    if not result.ok:
+        return "ERROR"
+    missed = []
+    for part in target.parts():
+        figure = result.figure(part.on)
+        if figure is None:
+            return "n/a (no baseline)" if part.on == "ratio" else f"n/a (no {part.on})"
+        if not part.met(figure):
+            missed.append(_shown(part.on, figure, result.case.unit))
+    if not missed:
+        return MET
+    if len(target.parts()) == 1:
+        return MISSED
+    return f"{MISSED} ({'; '.join(missed)})"
+
+
+def is_missed(result: Result) -> bool:
+    return result.verdict.startswith(MISSED)
 
 
 def resolve(results: list[Result]):
@@ -13,27 +53,26 @@ def resolve(results: list[Result]):
         base = by_name.get(case.baseline) if case.baseline else None
         if result.ok and base is not None and base.ok and base.value:
             result.ratio = result.value / base.value
-        target = case.target
-        if target is None:
-            result.verdict = ""
-        elif not result.ok:
-            result.verdict = "ERROR"
-        else:
-            figure = {"ratio": result.ratio, "value": result.value, "p99_ms": result.p99_ms}[
-                target.on
-            ]
-            if figure is None:
-                result.verdict = "n/a (no baseline)" if target.on == "ratio" else "n/a"
-            else:
-                result.verdict = "met" if target.met(figure) else "**missed**"
-        if result.error is not None and not result.verdict:
-            result.verdict = "ERROR"
+        result.verdict = verdict_of(result)
+
+
+def log_line(result: Result) -> str:
+    """What bench.py prints when a case is done: figure, ratio, target and verdict."""
+    case = result.case
+    p99 = f", p99 {result.p99_ms:.1f} ms" if result.p99_ms is not None else ""
+    ratio = f", {result.ratio:.2f}× {case.baseline}" if result.ratio is not None else ""
+    target = (
+        f"; target {case.target.describe(case.unit)}: {result.verdict.replace('*', '')}"
+        if case.target
+        else "; no target (a reference line)"
+    )
+    return f"{case.name}: {result.value:,.4g} {case.unit}{p99}{ratio}{target} ({result.details})"
 
 
 def _value(result: Result) -> str:
     if result.value is None:
         return "—"
-    if isinstance(result.case, HttpCase) or result.value >= 100:
+    if isinstance(result.case, HttpCase | PeakCase) or result.value >= 100:
         return f"{result.value:,.0f}"
     return f"{result.value:.3g}"
 
@@ -67,12 +106,14 @@ def table(results: list[Result]) -> str:
                 f"{result.p99_ms:.1f} ms" if result.p99_ms is not None else "—",
                 f"{result.ratio:.2f}×" if result.ratio is not None else "—",
                 "—" if is_own_baseline or not case.baseline else case.baseline,
-                case.target.describe(case.unit) if case.target else "—",
+                case.target.describe(case.unit) if case.target else "— (reference)",
                 result.verdict or "—",
                 details,
             ]
         )
-    return "\n".join("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
+    lines = "\n".join("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
+    sections = [section for result in results for section in result.sections]
+    return "\n\n".join([lines, *sections])
 
 
 def stage_summary(result: Result) -> str:

@@ -60,21 +60,29 @@ def prepare_report_pdf(ctx=None):
 
 
 def _start_worker() -> subprocess.Popen:
+    """A 2-process Celery worker in the repository's root (where ``svc`` imports from)."""
+    import tempfile
+
     from svc.celery import app
 
-    root = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "svc", "worker", "--loglevel", "WARNING",
-         "--concurrency", str(WORKER_CONCURRENCY), "--pool", "prefork",
-         "--without-gossip", "--without-mingle", "--hostname", "bench-reports@%h"],
-        cwd=root, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+    from .server import ROOT, tail
+
+    log = Path(tempfile.mkstemp(prefix="svc-bench-worker-", suffix=".log")[1])
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "svc", "worker", "--loglevel", "WARNING",
+             "--concurrency", str(WORKER_CONCURRENCY), "--pool", "prefork",
+             "--without-gossip", "--without-mingle", "--hostname", "bench-reports@%h"],
+            cwd=ROOT, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
     atexit.register(lambda: process.poll() is None and process.terminate())
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5):
         if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("the bench worker did not start")
+            raise RuntimeError(
+                f"the bench worker did not start:\n{tail(log.read_text(errors='replace'))}"
+            )
     return process
 
 
@@ -116,18 +124,6 @@ def prepare_reports_on_two_workers(ctx=None):
             time.sleep(0.05)
 
     return run
-
-
-def national_scale_dashboard_url() -> str:
-    """The dashboard of the largest synthetic organisation's program (after ``seed_scale``)."""
-    from django.urls import reverse
-
-    from participants.models import Organisation
-    from programs.models import Program
-
-    org = Organisation.objects.get(slug="skala-001")
-    program = Program.objects.filter(organisation=org).order_by("-starts_on").first()
-    return reverse("reports:dashboard", kwargs={"org": org.slug, "program_id": program.pk})
 
 
 def measure(case, *, repeats=5) -> list[float]:

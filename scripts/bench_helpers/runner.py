@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import wrk
-from .cases import UNIT_SCALE, HttpCase, Result, TimedCase
+from .cases import UNIT_SCALE, HttpCase, PeakCase, Result, TimedCase, WorkerRssCase
 from .server import ROOT, BenchError, Gunicorn, request
 
 
@@ -29,6 +29,8 @@ class LoadSettings:
     connections: int = 16
     duration_s: float = 5.0
     warmup_s: float = 2.0
+    # None: the peak-load case's own duration (60 s). Shorter only while developing.
+    peak_duration_s: float | None = None
 
 
 class Context:
@@ -39,6 +41,8 @@ class Context:
         self.load = load
         self.logdir = logdir
         self._django_ready = False
+        # The workers gunicorn started with: the RSS line says if one was replaced since.
+        self.initial_workers = server.worker_pids()
 
     @property
     def port(self) -> int:
@@ -131,12 +135,18 @@ def _alarm(seconds: float, what: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def run_case(case: HttpCase | TimedCase, ctx: Context) -> Result:
+def run_case(case: HttpCase | TimedCase | WorkerRssCase | PeakCase, ctx: Context) -> Result:
     result = Result(case=case)
     started = time.perf_counter()
     try:
         if isinstance(case, HttpCase):
             _run_http(case, ctx, result)
+        elif isinstance(case, WorkerRssCase):
+            _run_worker_rss(case, ctx, result)
+        elif isinstance(case, PeakCase):
+            from .peak_runner import run_peak
+
+            run_peak(case, ctx, result)
         else:
             _run_timed(case, ctx, result)
     except BenchError as exc:
@@ -152,7 +162,7 @@ def _run_http(case: HttpCase, ctx: Context, result: Result):
         raise BenchError("gunicorn is not running any more")
     headers: dict[str, str] = {}
     if case.setup is not None:
-        with _stage(result, "setup"), _alarm(600, "setup"):
+        with _stage(result, "setup"), _alarm(1200, "setup"):  # seeds the national scale
             headers = dict(case.setup(ctx))
     # A path may depend on what setup created (e.g. an object id): then it is a callable.
     path = case.path(ctx) if callable(case.path) else case.path
@@ -162,6 +172,8 @@ def _run_http(case: HttpCase, ctx: Context, result: Result):
     if script_text is None and (case.method != "GET" or case.body is not None):
         script_text = wrk.lua_for_request(case.method, case.body, case.content_type)
 
+    with _stage(result, "wait for idle"):
+        ctx.server.wait_idle()
     if case.lua is None:
         with _stage(result, "probe"):
             probe_headers = dict(headers)
@@ -199,8 +211,12 @@ def _run_http(case: HttpCase, ctx: Context, result: Result):
         if ctx.load.warmup_s > 0:
             with _stage(result, "warm-up"):
                 wrk.run(url, duration_s=ctx.load.warmup_s, script=script, **load)
+            with _stage(result, "drain"):
+                ctx.server.wait_idle()  # the warm-up's queued requests are not measured
         with _stage(result, "measure"):
             run = wrk.run(url, duration_s=duration, script=script, **load)
+        with _stage(result, "drain after"):
+            ctx.server.wait_idle()
 
     problems = []
     if run.requests == 0 or run.requests_per_s <= 0:
@@ -221,6 +237,38 @@ def _run_http(case: HttpCase, ctx: Context, result: Result):
         + (f", p50 {run.p50_ms:.2f} ms" if run.p50_ms is not None else "")
         + (f", {errors} errors" if errors else "")
     )
+
+
+def _vm_hwm(pid: int) -> int | None:
+    """A process's peak resident set size in bytes (VmHWM in /proc), None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _run_worker_rss(case: WorkerRssCase, ctx: Context, result: Result):
+    if not ctx.server.alive():
+        raise BenchError("gunicorn is not running any more")
+    peaks = {pid: _vm_hwm(pid) for pid in ctx.server.worker_pids()}
+    peaks = {pid: peak for pid, peak in peaks.items() if peak is not None}
+    if not peaks:
+        raise BenchError("found no gunicorn worker in /proc")
+    result.value = max(peaks.values()) / 2**20
+    details = ", ".join(f"worker {pid} {_size(peak)}" for pid, peak in sorted(peaks.items()))
+    replaced = set(ctx.initial_workers) - set(peaks)
+    if replaced:
+        details += (
+            f"; {len(replaced)} worker(s) replaced during the run "
+            "(their peak is not in the figure; see gunicorn's log)"
+        )
+    else:
+        details += "; the workers that served every case, read after the last one"
+    result.details = details
 
 
 def _run_timed(case: TimedCase, ctx: Context, result: Result):

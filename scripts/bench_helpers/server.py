@@ -193,6 +193,59 @@ class Gunicorn:
             os.killpg(proc.pid, signal.SIGKILL)  # its own session: master and workers
             proc.wait(timeout=5)
 
+    def accept_queue(self) -> int | None:
+        """Connections waiting for a worker on gunicorn's socket (/proc/net/tcp), or None."""
+        port = f"{self.port:04X}"
+        try:
+            lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        except OSError:
+            return None
+        for line in lines:
+            fields = line.split()
+            # local address, state 0A (LISTEN); for a listening socket rx_queue is its backlog.
+            if fields[1].endswith(f":{port}") and fields[3] == "0A":
+                return int(fields[4].split(":")[1], 16)
+        return None
+
+    def wait_idle(self, timeout: float = 180.0) -> float:
+        """Wait until the requests a load left queued are served; returns the seconds waited.
+
+        When wrk stops, the connections it leaves still wait in the socket's backlog and
+        gunicorn's sync workers serve them all: a slow page would otherwise eat into the
+        next measurement (or its own, after the warm-up). Waits for an empty backlog,
+        then for one answer from a free worker.
+        """
+        started = time.perf_counter()
+        deadline = started + timeout
+        while time.perf_counter() < deadline:
+            queued = self.accept_queue()
+            if not queued:
+                break
+            time.sleep(0.1)
+        try:
+            request(self.port, "/healthz/", timeout=max(1.0, deadline - time.perf_counter()))
+        except OSError as exc:
+            raise BenchError(f"gunicorn did not become idle within {timeout:g} s: {exc}") from exc
+        return time.perf_counter() - started
+
+    def worker_pids(self) -> list[int]:
+        """The master's children (its workers), from /proc."""
+        if self.proc is None:
+            return []
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # pid (comm) state ppid ...: comm may hold spaces, so split after the ")".
+            fields = stat.rpartition(")")[2].split()
+            if len(fields) > 1 and int(fields[1]) == self.proc.pid:
+                pids.append(int(entry.name))
+        return sorted(pids)
+
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
