@@ -181,7 +181,7 @@ def _has_field(form, name: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
+def running_cluster(django_db_setup, django_db_blocker, tmp_path_factory):
     """Node A, node B and a worker on the object store; each in a folder of its own."""
     if not settings.REDIS_URL or connection.vendor != "postgresql":
         pytest.fail("The two-node test needs PostgreSQL and Redis: run it with `make test`.")
@@ -209,6 +209,14 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
                 node.stop()
             worker.stop()
             ObjectStore(bucket, prefix).empty()
+
+
+@pytest.fixture
+def cluster(running_cluster):
+    """The running cluster with its store emptied: each test sees only the objects it made
+    (the processes are shared by the module; in random order a report's PDF was left)."""
+    running_cluster.store.empty()
+    return running_cluster
 
 
 class SimpleCluster:
