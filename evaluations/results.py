@@ -11,11 +11,12 @@ A fixed number of queries whatever the size of the program.
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from programs.models import Attendance, Group, Module, Program, Round, Session
 
@@ -24,6 +25,8 @@ from .models import SCALE_VALUES, Completion, Question, RatingCounter
 from .suppression import Line, suppress
 
 TWO_PLACES = Decimal("0.01")
+# The results page's rendered figures are kept this long (``results_key``).
+RESULTS_SECONDS = 60
 
 
 class Status:
@@ -385,3 +388,32 @@ def _lines(modules, rounds, groups, session_of) -> list[Line]:
     for g in groups:
         lines.append(Line(("group", g.pk), sessions_of_group[g.pk], overlapping=True))
     return lines
+
+
+def results_key(
+    *, program: Program, group_ids: set[int] | None, now: dt.datetime | None = None
+) -> str:
+    """The cache key of a program's rendered results: per minute, language, k and groups.
+
+    The minute makes the figures at most a minute old (a session whose window closes
+    is folded by its first reader, who renders afresh at once: ``ResultsView``). A
+    process leader's view (``group_ids``) is kept apart from the whole program's. The
+    figures hold no person: they are the page as HR, the steering group or that
+    process leader reads it.
+    """
+    now = now or timezone.now()
+    groups = (
+        "all"
+        if group_ids is None
+        else hashlib.sha256(",".join(map(str, sorted(group_ids))).encode()).hexdigest()[:24]
+    )
+    return ":".join(
+        [
+            "evaluations:results",
+            str(program.pk),
+            str(int(now.timestamp()) // RESULTS_SECONDS),
+            translation.get_language() or "",
+            str(rules.min_responses()),
+            groups,
+        ]
+    )

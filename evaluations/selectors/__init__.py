@@ -16,7 +16,7 @@ Everything is re-exported here, so callers write ``selectors.answer_state``.
 """
 
 from ..effects import effect_summary
-from ..results import program_results
+from ..results import RESULTS_SECONDS, program_results, results_key
 from .answering import (
     AnswerFacts,
     AnswerState,
@@ -48,6 +48,7 @@ from .programs import (
 )
 
 __all__ = [
+    "RESULTS_SECONDS",
     "AnswerFacts",
     "AnswerState",
     "FormContent",
@@ -70,6 +71,7 @@ __all__ = [
     "published_texts",
     "reminder_due_sessions",
     "reminder_recipients",
+    "results_key",
     "review_item_or_404",
     "review_queue",
     "version_has_answers",

@@ -5,8 +5,11 @@ Process leaders see only the groups they lead; the steering group and HR see all
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -46,7 +49,7 @@ class ProgramMixin(OrganisationRoleMixin):
             self.group_ids = selectors.groups_led_by(user=self.request.user, program=self.program)
         # The beat folds within minutes of a window's close; without a worker (no
         # REDIS_URL, or Redis down) the first reader folds, so results never wait.
-        services.answers_fold_for_program(program=self.program)
+        self.folded = services.answers_fold_for_program(program=self.program)
         return self.program
 
     def tabs(self) -> list[Tab]:
@@ -80,7 +83,30 @@ class ResultsView(ProgramMixin, TemplateView):
     tab = "results"
 
     def get_context_data(self, **kwargs):
+        """The results, rendered at most once a minute per program, language and set of
+        groups (``selectors.results_key``): at national scale they cost tens of aggregate
+        queries and a 300 kB table, and they change only as windows close (a fold here
+        renders them afresh at once) and attendance is recorded."""
         program = self.load_program()
+        key = selectors.results_key(program=program, group_ids=self.group_ids)
+        cached = None if self.folded and self.folded.folded else cache.get(key)
+        extra = {}
+        if cached is None:
+            extra = self.results_context(program)
+            cached = {
+                "as_of": timezone.now(),
+                "html": render_to_string(
+                    "evaluations/_results_body.html",
+                    {**extra, "restricted": self.group_ids is not None},
+                    request=self.request,
+                ),
+            }
+            cache.set(key, cached, selectors.RESULTS_SECONDS)
+        return super().get_context_data(
+            results_html=cached["html"], results_as_of=cached["as_of"], **extra, **kwargs
+        )
+
+    def results_context(self, program) -> dict:
         results = program_results(program=program, group_ids=self.group_ids)
         distribution_chart = means_chart = None
         if results.complete:
@@ -99,12 +125,11 @@ class ResultsView(ProgramMixin, TemplateView):
                 y_label=_("Mean (1–6)"),
                 prefix="chart-means",
             )
-        return super().get_context_data(
-            results=results,
-            distribution_chart=distribution_chart,
-            means_chart=means_chart,
-            **kwargs,
-        )
+        return {
+            "results": results,
+            "distribution_chart": distribution_chart,
+            "means_chart": means_chart,
+        }
 
 
 class ResultsExportView(ProgramMixin, View):
