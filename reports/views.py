@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -156,9 +157,16 @@ class DashboardView(ProgramMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         program = self.get_program()
-        figures = selectors.live_figures(program=program)
+        figures_html = selectors.live_figures(
+            program=program,
+            present=lambda figures: render_to_string(
+                "reports/includes/figures.html",
+                {"figures": figures_view(figures)},
+                request=self.request,
+            ),
+        )
         return super().get_context_data(
-            figures=figures_view(figures),
+            figures_html=figures_html,
             latest_report=selectors.latest_report(program=program),
             **kwargs,
         )

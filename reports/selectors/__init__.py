@@ -36,6 +36,7 @@ from .program_in_figures import (
     LIVE_FIGURES_SECONDS,
     SNAPSHOT_VERSION,
     live_figures,
+    live_figures_key,
     program_figures,
     report_snapshot,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "latest_check_in",
     "latest_report",
     "live_figures",
+    "live_figures_key",
     "modules_of",
     "next_report_period",
     "previous_check_in",

@@ -173,17 +173,28 @@ def program_figures(*, program: Program, as_of: dt.datetime | None = None) -> di
     }
 
 
-def live_figures(*, program: Program) -> dict:
+def live_figures_key(*, program: Program, presented: bool = False) -> str:
+    suffix = ":presented" if presented else ""
+    return f"reports:figures:{program.pk}:{translation.get_language()}{suffix}"
+
+
+def live_figures(*, program: Program, present=None):
     """``program_figures`` for the dashboard, computed at most once a minute per program.
 
     Twenty-odd aggregate queries (ours and the evaluation app's) cost about
     0.1 s for a large program; the dashboard is read far more often than the
     figures change. A status report never uses this: its snapshot is exact.
+
+    ``present``, if given, turns fresh figures into what the page shows (the view's
+    rendered HTML: at national scale the 100 kB of tables and charts cost more than
+    the figures) and that is kept instead, under a key of its own: at most a minute old.
     """
-    key = f"reports:figures:{program.pk}:{translation.get_language()}"
+    key = live_figures_key(program=program, presented=present is not None)
     figures = cache.get(key)
     if figures is None:
         figures = program_figures(program=program)
+        if present is not None:
+            figures = present(figures)
         cache.set(key, figures, LIVE_FIGURES_SECONDS)
     return figures
 

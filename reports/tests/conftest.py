@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from participants.tests.factories import ConsultantFactory, PersonFactory
 from programs.models import Agreement, Attendance, Enrollment
@@ -21,6 +21,7 @@ from programs.tests.factories import (
     RoundFactory,
     SessionFactory,
 )
+from reports.selectors import live_figures_key
 
 PAST = timezone.make_aware(dt.datetime(2015, 3, 2, 9, 0))
 
@@ -197,4 +198,8 @@ def grow_program(small_program, *, groups=2, members=3):
     CheckInFactory(program=program, module=small_program.modules[0], held_on=dt.date(2016, 5, 2))
     StatusReportFactory(program=program, number=90 + len(small_program.groups))
     # As if the dashboard's minute had passed.
-    cache.delete_many([f"reports:figures:{program.pk}:{lang}" for lang in ("sv", "en")])
+    for lang in ("sv", "en"):
+        with translation.override(lang):
+            cache.delete_many(
+                [live_figures_key(program=program, presented=p) for p in (False, True)]
+            )

@@ -5,14 +5,16 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import OutboxTask
 from core.tests import html
-from programs.models import CheckIn
+from programs.models import CheckIn, Enrollment
 from programs.tests.factories import CheckInFactory
 from reports.models import StatusReport
+from reports.selectors import live_figures_key
 from reports.services import RENDER_TASK
 from reports.tests.conftest import grow_program
 from reports.tests.factories import MINIMAL_PDF, StatusReportFactory
@@ -612,3 +614,34 @@ def test_check_in_list_and_form_in_english_mark_the_corrections_as_swedish(
         ("sv", "Mer tid för fallarbete."),
     ]
     assert form == [("sv", "Kortare rollspel följda av reflektion i par.")]
+
+
+def test_dashboard_tables_are_the_stored_minutes_in_each_language(client, hr_user, small_program):
+    """The rendered figures are kept a minute (issue 17: at national scale the tables and
+    charts cost more than the figures): a withdrawal shows when the minute has passed."""
+    client.force_login(hr_user)
+    dashboard = url("dashboard", program_id=small_program.program.pk)
+    assert parse(client.get(dashboard)).figures["withdrawn"] == "1"
+    enrollment = (
+        Enrollment.objects.filter(group__round__program=small_program.program)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .first()
+    )
+    enrollment.status = Enrollment.Status.WITHDRAWN
+    enrollment.save(update_fields=["status"])
+
+    assert parse(client.get(dashboard)).figures["withdrawn"] == "1"
+    hr_user.language = "en"
+    hr_user.save(update_fields=["language"])
+    english = parse(client.get(dashboard))
+    assert (english.figures["withdrawn"], english.tables["table-attendance"][0][0]) == (
+        "2",
+        "Module",
+    )
+
+    for presented in (False, True):
+        with translation.override("sv"):
+            cache.delete(live_figures_key(program=small_program.program, presented=presented))
+    hr_user.language = "sv"
+    hr_user.save(update_fields=["language"])
+    assert parse(client.get(dashboard)).figures["withdrawn"] == "2"
