@@ -10,10 +10,6 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -31,6 +27,12 @@ def safe_cell(value):
 
 def workbook_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
     """Build an XLSX from (title, headers, rows) triples and return its bytes."""
+    # Imported here, not at start-up: openpyxl brings numpy, about 30 MiB in every web
+    # worker that never writes a spreadsheet (issue 17's worker memory line).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=False)
     workbook.remove(workbook.active)
     for title, headers, rows in sheets:

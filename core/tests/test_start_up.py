@@ -1,4 +1,6 @@
-"""Start-up stays light: WeasyPrint and matplotlib load on the first PDF or chart, not before.
+"""Start-up stays light: WeasyPrint and matplotlib load on the first PDF or chart, openpyxl
+(and with it numpy, about 20 MiB a web worker: issue 17's memory line) on the first
+spreadsheet, not before.
 
 import-linter allows them only in their one module each (pyproject.toml:
 ``reports.rendering``, itself imported on the first render, and ``core.charts``,
@@ -19,11 +21,13 @@ django.setup()
 from django.urls import get_resolver
 get_resolver().url_patterns  # every view module
 import core.charts, evaluations.charts, reports.charts, reports.services, reports.tasks
-print(json.dumps({name: name in sys.modules for name in ("matplotlib", "weasyprint")}))
+import core.xlsx, evaluations.exports, programs.exports
+names = ("matplotlib", "weasyprint", "openpyxl", "numpy")
+print(json.dumps({name: name in sys.modules for name in names}))
 """
 
 
-def test_no_url_view_or_task_module_imports_weasyprint_or_matplotlib():
+def test_no_url_view_or_task_module_imports_weasyprint_matplotlib_or_openpyxl():
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
@@ -36,4 +40,6 @@ def test_no_url_view_or_task_module_imports_weasyprint_or_matplotlib():
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {
         "matplotlib": False,
         "weasyprint": False,
+        "openpyxl": False,
+        "numpy": False,
     }
