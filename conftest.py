@@ -162,16 +162,14 @@ class ObjectStore:
 
 
 def object_store_bucket() -> str:
-    """The bucket of `make test`; without it the object-store tests skip (and fail under CI)."""
+    """The bucket of `make test`; without it the object-store tests fail (never skip)."""
     bucket = os.environ.get("SVC_TEST_S3_BUCKET", "")
     if not bucket:
         reason = (
             "SVC_TEST_S3_BUCKET is not set: the object-store tests need the S3-compatible server "
             "that scripts/with-services.sh starts (make test)."
         )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        pytest.fail(reason)
     return bucket
 
 

@@ -19,6 +19,8 @@ from django.conf import settings as django_settings
 from django.core.files.storage import storages
 from django.db import connections
 
+from conftest import object_store_bucket
+
 pytestmark = pytest.mark.django_db
 
 URL = "/healthz/ready/"
@@ -141,9 +143,7 @@ def test_only_get_and_head(client):
 
 
 def test_with_the_object_store_up_storage_is_ok_and_the_probe_is_deleted(client, settings):
-    bucket = os.environ.get("SVC_TEST_S3_BUCKET")
-    if not bucket:
-        pytest.skip("no S3-compatible server: scripts/with-services.sh starts one")
+    bucket = object_store_bucket()
     _with_private(
         settings,
         _s3_storage(
